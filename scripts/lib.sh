@@ -1,0 +1,54 @@
+# shellcheck shell=bash
+# Common helpers for the pvgpu scripts. Sourced, never run.
+#
+# PVGPU_CACHE   where long one-time set-up lives (root filesystem, guest kernel, Venus headers);
+#               default ~/.cache/pvgpu. Every entry is keyed by a hash of its inputs.
+
+set -euo pipefail
+
+PVGPU_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PVGPU_CACHE=${PVGPU_CACHE:-${HOME:-/root}/.cache/pvgpu}
+PVGPU_SUITE=trixie
+ROOTFS_FORMAT=1
+
+log() { printf '[%s %s] %s\n' "$(date +%H:%M:%S)" "${0##*/}" "$*" >&2; }
+die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
+
+# hash_inputs FILE... : a short key naming the content of the given files (and extra words in $KEY_EXTRA).
+hash_inputs() {
+	{ cat "$@"; printf '%s' "${KEY_EXTRA:-}"; } | sha256sum | cut -c1-16
+}
+
+# Each cached artefact is a directory NAME-KEY; it exists only when complete (built under a temporary
+# name and renamed), so an interrupted build never leaves a half-built entry behind.
+cache_dir() { printf '%s/%s-%s' "$PVGPU_CACHE" "$1" "$2"; }
+
+# The root filesystem directory for the current package list (may not exist yet).
+rootfs_dir() {
+	local key
+	# Bump ROOTFS_FORMAT when scripts/rootfs changes what it builds.
+	key=$(KEY_EXTRA="$PVGPU_SUITE rootfs-format-$ROOTFS_FORMAT" hash_inputs "$PVGPU_TOP/scripts/packages.txt")
+	cache_dir rootfs "$key"
+}
+
+# Prune older entries of one kind, keeping the given (current) one.
+prune_cache() {
+	local kind=$1 keep=$2 d
+	for d in "$PVGPU_CACHE/$kind"-*; do
+		[ -e "$d" ] || continue
+		[ "$d" = "$keep" ] && continue
+		case "$d" in *.tmp.*) continue ;; esac	# another build may be running
+		log "removing stale cache entry $d"
+		rm -rf --one-file-system "$d"
+	done
+}
+
+# The Debian archive URI configured on this machine (read from apt's sources, never hard-coded).
+debian_mirror() {
+	local uri
+	uri=$(grep -hsE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list \
+		/etc/apt/sources.list 2>/dev/null |
+		grep -oE '(https?|file)://[^ ]+' | grep -vE 'security|backports' | grep -E '/debian/?$' | head -n1)
+	[ -n "$uri" ] || die "no Debian archive found in /etc/apt/sources*: add one, or set PVGPU_MIRROR"
+	printf '%s' "${PVGPU_MIRROR:-$uri}"
+}
