@@ -52,3 +52,28 @@ debian_mirror() {
 	[ -n "$uri" ] || die "no Debian archive found in /etc/apt/sources*: add one, or set PVGPU_MIRROR"
 	printf '%s' "${PVGPU_MIRROR:-$uri}"
 }
+
+# icd_manifest NAME: the Vulkan ICD manifest the loader should use (paths as seen inside the root).
+#   pvk    our ICD, from the build tree (make icd builds it)
+#   venus  Mesa's Venus ICD
+#   lvp    Mesa's lavapipe (native CPU rendering, the ceiling)
+icd_manifest() {
+	case "$1" in
+	pvk) printf '%s/build/icd/pvk_devenv_icd.json' "$PVGPU_TOP" ;;
+	venus) printf '/usr/share/vulkan/icd.d/virtio_icd.json' ;;
+	lvp) printf '/usr/share/vulkan/icd.d/lvp_icd.json' ;;
+	*) die "unknown ICD '$1' (pvk, venus or lvp)" ;;
+	esac
+}
+
+# The loader sees exactly one driver: VK_DRIVER_FILES (and its older name, for older loaders).
+icd_env() {
+	local m
+	m=$(icd_manifest "$1")
+	[ "$1" != pvk ] || [ -f "$m" ] || die "pvk is not built ($m missing): run 'make icd'"
+	printf 'VK_DRIVER_FILES=%s\nVK_ICD_FILENAMES=%s\n' "$m" "$m"
+	case "$1" in
+	pvk) printf 'PVK_DEBUG=%s\n' "${PVK_DEBUG:+$PVK_DEBUG,}${2:-}" ;;
+	venus) printf 'VN_DEBUG=%s\n' "${VN_DEBUG:+$VN_DEBUG,}${2:-}" ;;
+	esac
+}
