@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The foundation's own tests: the vtest and VM runners work with the reference stack (Mesa's Venus on
+# virglrenderer), and their failure paths behave: a failing guest command returns its status, a hung
+# guest is killed at the timeout and reported, a panicking guest is reported, nothing is left running.
+set -u
+. "$(dirname "$0")/../harness.sh"
+cd "$T_TOP"
+venus_device='deviceName *= Virtio-GPU Venus \(llvmpipe'
+
+t_run vtest-venus scripts/vtest --icd venus --timeout 60 -- vulkaninfo --summary
+t_expect "vtest: Mesa's Venus prints the Venus device" "status $T_STATUS, no Venus device in the output" \
+	eval '[ $T_STATUS = 0 ] && grep -qE "$venus_device" "$T_OUT"'
+
+# One boot checks two things: the device is there, and the command's own status comes back.
+t_run vm-venus scripts/vm --driver virtio_gpu --icd venus --timeout 240 -- \
+	bash -c 'vulkaninfo --summary && lsmod | grep -q "^virtio_gpu" && exit 7'
+t_expect "vm: Mesa's Venus on upstream virtio_gpu.ko prints the Venus device" "no Venus device in the output" \
+	grep -qE "$venus_device" "$T_OUT"
+t_expect "vm: a failing guest command returns its status (7)" "status $T_STATUS, wanted 7" \
+	eval '[ $T_STATUS = 7 ]'
+
+t_run vm-hang scripts/vm --driver none --timeout 45 -- sleep 100000
+t_expect "vm: a hung guest is killed at the timeout and reported" \
+	"status $T_STATUS after $T_SECONDS s, wanted 124 and a TIMEOUT line within 70 s" \
+	eval '[ $T_STATUS = 124 ] && [ $T_SECONDS -lt 70 ] && grep -q TIMEOUT "$T_OUT"'
+
+t_run vm-panic scripts/vm --driver none --timeout 120 -- bash -c 'echo c > /proc/sysrq-trigger; sleep 60'
+t_expect "vm: a panicking guest is reported (status 125) well before the timeout" \
+	"status $T_STATUS after $T_SECONDS s, wanted 125 in under 100 s" \
+	eval '[ $T_STATUS = 125 ] && [ $T_SECONDS -lt 100 ]'
+
+t_expect "runners leave no QEMU, virtiofsd, Xvfb or vtest server running" "found: $(pgrep -a -f 'qemu-system|virtiofsd|Xvfb|virgl_test_server' || true)" \
+	eval '! pgrep -f "qemu-system|virtiofsd|Xvfb|virgl_test_server" >/dev/null'
+t_done
