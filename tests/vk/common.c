@@ -217,20 +217,15 @@ static void create_instance(struct vkt *t)
 
 void vkt_init(struct vkt *t, const char *name, const struct vkt_device_options *opts)
 {
-	static const struct vkt_device_options defaults;
-	VkQueueFlags want_flags;
-	uint32_t want_queues;
+	vkt_init_instance(t, name);
+	vkt_init_device(t, opts);
+}
 
+void vkt_init_instance(struct vkt *t, const char *name)
+{
 	memset(t, 0, sizeof(*t));
 	t->name = name;
-	if (!opts)
-		opts = &defaults;
-	want_flags = opts->queue_flags ? opts->queue_flags : VK_QUEUE_GRAPHICS_BIT | VK_QUEUE_COMPUTE_BIT;
-	want_queues = opts->queue_count ? opts->queue_count : 1;
-	if (want_queues > sizeof(t->queues) / sizeof(t->queues[0]))
-		want_queues = sizeof(t->queues) / sizeof(t->queues[0]);
 	watchdog_start(name);
-
 	create_instance(t);
 
 	uint32_t count = 1;
@@ -241,6 +236,20 @@ void vkt_init(struct vkt *t, const char *name, const struct vkt_device_options *
 		vkt_die(t, "no Vulkan physical device (is the loader pointed at an ICD?)");
 	vkGetPhysicalDeviceProperties(t->physical_device, &t->props);
 	vkGetPhysicalDeviceMemoryProperties(t->physical_device, &t->mem_props);
+}
+
+void vkt_init_device(struct vkt *t, const struct vkt_device_options *opts)
+{
+	static const struct vkt_device_options defaults;
+	VkQueueFlags want_flags;
+	uint32_t want_queues;
+
+	if (!opts)
+		opts = &defaults;
+	want_flags = opts->queue_flags ? opts->queue_flags : VK_QUEUE_GRAPHICS_BIT | VK_QUEUE_COMPUTE_BIT;
+	want_queues = opts->queue_count ? opts->queue_count : 1;
+	if (want_queues > sizeof(t->queues) / sizeof(t->queues[0]))
+		want_queues = sizeof(t->queues) / sizeof(t->queues[0]);
 
 	uint32_t family_count = 0;
 	vkGetPhysicalDeviceQueueFamilyProperties(t->physical_device, &family_count, NULL);
@@ -476,15 +485,9 @@ void vkt_cmd_copy_image_to_buffer(VkCommandBuffer cmd, const struct vkt_image *i
 		.imageSubresource = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1 },
 		.imageExtent = { img->width, img->height, 1 },
 	};
-	VkMemoryBarrier to_host = {
-		.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-		.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
-		.dstAccessMask = VK_ACCESS_HOST_READ_BIT,
-	};
 
 	vkCmdCopyImageToBuffer(cmd, img->image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, buffer, 1, &region);
-	vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &to_host, 0,
-			     NULL, 0, NULL);
+	vkt_cmd_barrier_to_host(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT);
 }
 
 VkCommandBuffer vkt_begin_one_shot(struct vkt *t)
@@ -724,4 +727,105 @@ VkFramebuffer vkt_framebuffer(struct vkt *t, VkRenderPass render_pass, const str
 
 	VKT_CHECK(t, vkCreateFramebuffer(t->device, &info, NULL, &framebuffer));
 	return framebuffer;
+}
+
+void vkt_compute_create(struct vkt *t, struct vkt_compute *c, const uint32_t *code, size_t code_size,
+			const struct vkt_buffer *const *buffers, uint32_t buffer_count, uint32_t push_size)
+{
+	VkDescriptorSetLayoutBinding bindings[8];
+	VkDescriptorBufferInfo buffer_infos[8];
+
+	if (buffer_count > 8)
+		vkt_die(t, "vkt_compute_create: at most 8 buffers");
+	memset(c, 0, sizeof(*c));
+	for (uint32_t i = 0; i < buffer_count; i++) {
+		bindings[i] = (VkDescriptorSetLayoutBinding){ i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1,
+							      VK_SHADER_STAGE_COMPUTE_BIT, NULL };
+		buffer_infos[i] = (VkDescriptorBufferInfo){ buffers[i]->buffer, 0, VK_WHOLE_SIZE };
+	}
+	VkDescriptorSetLayoutCreateInfo set_layout_info = {
+		.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
+		.bindingCount = buffer_count,
+		.pBindings = bindings,
+	};
+	VKT_CHECK(t, vkCreateDescriptorSetLayout(t->device, &set_layout_info, NULL, &c->set_layout));
+
+	VkPushConstantRange push_range = { VK_SHADER_STAGE_COMPUTE_BIT, 0, push_size };
+	VkPipelineLayoutCreateInfo layout_info = {
+		.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
+		.setLayoutCount = 1,
+		.pSetLayouts = &c->set_layout,
+		.pushConstantRangeCount = push_size ? 1 : 0,
+		.pPushConstantRanges = &push_range,
+	};
+	VKT_CHECK(t, vkCreatePipelineLayout(t->device, &layout_info, NULL, &c->layout));
+
+	c->shader = vkt_shader_module(t, code, code_size);
+	VkComputePipelineCreateInfo pipeline_info = {
+		.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
+		.stage = {
+			.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+			.stage = VK_SHADER_STAGE_COMPUTE_BIT,
+			.module = c->shader,
+			.pName = "main",
+		},
+		.layout = c->layout,
+	};
+	VKT_CHECK(t, vkCreateComputePipelines(t->device, VK_NULL_HANDLE, 1, &pipeline_info, NULL, &c->pipeline));
+
+	VkDescriptorPoolSize pool_size = { VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, buffer_count };
+	VkDescriptorPoolCreateInfo pool_info = {
+		.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+		.maxSets = 1,
+		.poolSizeCount = 1,
+		.pPoolSizes = &pool_size,
+	};
+	VKT_CHECK(t, vkCreateDescriptorPool(t->device, &pool_info, NULL, &c->pool));
+	VkDescriptorSetAllocateInfo set_info = {
+		.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+		.descriptorPool = c->pool,
+		.descriptorSetCount = 1,
+		.pSetLayouts = &c->set_layout,
+	};
+	VKT_CHECK(t, vkAllocateDescriptorSets(t->device, &set_info, &c->set));
+	VkWriteDescriptorSet write = {
+		.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+		.dstSet = c->set,
+		.dstBinding = 0,
+		.descriptorCount = buffer_count,
+		.descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+		.pBufferInfo = buffer_infos,
+	};
+	vkUpdateDescriptorSets(t->device, 1, &write, 0, NULL);
+}
+
+void vkt_compute_destroy(struct vkt *t, struct vkt_compute *c)
+{
+	vkDestroyDescriptorPool(t->device, c->pool, NULL);
+	vkDestroyPipeline(t->device, c->pipeline, NULL);
+	vkDestroyShaderModule(t->device, c->shader, NULL);
+	vkDestroyPipelineLayout(t->device, c->layout, NULL);
+	vkDestroyDescriptorSetLayout(t->device, c->set_layout, NULL);
+	memset(c, 0, sizeof(*c));
+}
+
+void vkt_cmd_compute(VkCommandBuffer cmd, const struct vkt_compute *c, const void *push, uint32_t push_size,
+		     uint32_t groups_x)
+{
+	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, c->pipeline);
+	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, c->layout, 0, 1, &c->set, 0, NULL);
+	if (push_size)
+		vkCmdPushConstants(cmd, c->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, push_size, push);
+	vkCmdDispatch(cmd, groups_x, 1, 1);
+}
+
+void vkt_cmd_barrier_to_host(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src_access)
+{
+	VkMemoryBarrier to_host = {
+		.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+		.srcAccessMask = src_access,
+		.dstAccessMask = VK_ACCESS_HOST_READ_BIT,
+	};
+
+	vkCmdPipelineBarrier(cmd, src_stage, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &to_host, 0, NULL, 0, NULL);
 }

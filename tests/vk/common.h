@@ -84,6 +84,9 @@ extern const char *volatile vkt_stage;
 
 /* Instance, first physical device, device with queues, command pool. Exits the program on failure. */
 void vkt_init(struct vkt *t, const char *name, const struct vkt_device_options *opts);
+/* vkt_init in two steps, for programs that query features before creating the device. */
+void vkt_init_instance(struct vkt *t, const char *name);
+void vkt_init_device(struct vkt *t, const struct vkt_device_options *opts);
 /* Waits for the device to go idle, destroys what vkt_init made. */
 void vkt_fini(struct vkt *t);
 
@@ -137,6 +140,24 @@ VkPipeline vkt_graphics_pipeline(struct vkt *t, VkRenderPass render_pass, VkPipe
 				 const VkPipelineVertexInputStateCreateInfo *vertex_input, uint32_t width,
 				 uint32_t height);
 VkFramebuffer vkt_framebuffer(struct vkt *t, VkRenderPass render_pass, const struct vkt_image *img);
+
+/* A compute pipeline over storage buffers bound at bindings 0..n-1 of set 0, with push constants. */
+struct vkt_compute {
+	VkShaderModule shader;
+	VkDescriptorSetLayout set_layout;
+	VkPipelineLayout layout;
+	VkPipeline pipeline;
+	VkDescriptorPool pool;
+	VkDescriptorSet set;
+};
+void vkt_compute_create(struct vkt *t, struct vkt_compute *c, const uint32_t *code, size_t code_size,
+			const struct vkt_buffer *const *buffers, uint32_t buffer_count, uint32_t push_size);
+void vkt_compute_destroy(struct vkt *t, struct vkt_compute *c);
+/* Binds pipeline and set, pushes the constants, dispatches groups_x workgroups. */
+void vkt_cmd_compute(VkCommandBuffer cmd, const struct vkt_compute *c, const void *push, uint32_t push_size,
+		     uint32_t groups_x);
+/* Records a global memory barrier from the given stage/access to host reads. */
+void vkt_cmd_barrier_to_host(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src_access);
 
 /* Allocates a primary command buffer from the common pool and begins it (one-time submit). */
 VkCommandBuffer vkt_begin_one_shot(struct vkt *t);

@@ -42,87 +42,14 @@ int main(void)
 	vkt_buffer_flush(&t, &input);
 	vkt_buffer_flush(&t, &output);
 
-	VkDescriptorSetLayoutBinding bindings[2] = {
-		{ 0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, NULL },
-		{ 1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, NULL },
-	};
-	VkDescriptorSetLayoutCreateInfo set_layout_info = {
-		.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-		.bindingCount = 2,
-		.pBindings = bindings,
-	};
-	VkDescriptorSetLayout set_layout;
-	VKT_CHECK(&t, vkCreateDescriptorSetLayout(t.device, &set_layout_info, NULL, &set_layout));
-
-	VkPushConstantRange push_range = { VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(struct params) };
-	VkPipelineLayoutCreateInfo layout_info = {
-		.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-		.setLayoutCount = 1,
-		.pSetLayouts = &set_layout,
-		.pushConstantRangeCount = 1,
-		.pPushConstantRanges = &push_range,
-	};
-	VkPipelineLayout layout;
-	VKT_CHECK(&t, vkCreatePipelineLayout(t.device, &layout_info, NULL, &layout));
-
-	VkShaderModule shader = vkt_shader_module(&t, compute_fill, sizeof(compute_fill));
-	VkComputePipelineCreateInfo pipeline_info = {
-		.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
-		.stage = {
-			.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-			.stage = VK_SHADER_STAGE_COMPUTE_BIT,
-			.module = shader,
-			.pName = "main",
-		},
-		.layout = layout,
-	};
-	VkPipeline pipeline;
-	VKT_CHECK(&t, vkCreateComputePipelines(t.device, VK_NULL_HANDLE, 1, &pipeline_info, NULL, &pipeline));
-
-	VkDescriptorPoolSize pool_size = { VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 };
-	VkDescriptorPoolCreateInfo pool_info = {
-		.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-		.maxSets = 1,
-		.poolSizeCount = 1,
-		.pPoolSizes = &pool_size,
-	};
-	VkDescriptorPool pool;
-	VKT_CHECK(&t, vkCreateDescriptorPool(t.device, &pool_info, NULL, &pool));
-	VkDescriptorSetAllocateInfo set_info = {
-		.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-		.descriptorPool = pool,
-		.descriptorSetCount = 1,
-		.pSetLayouts = &set_layout,
-	};
-	VkDescriptorSet set;
-	VKT_CHECK(&t, vkAllocateDescriptorSets(t.device, &set_info, &set));
-	VkDescriptorBufferInfo buffer_infos[2] = {
-		{ input.buffer, 0, size },
-		{ output.buffer, 0, size },
-	};
-	VkWriteDescriptorSet write = {
-		.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-		.dstSet = set,
-		.dstBinding = 0,
-		.descriptorCount = 2,
-		.descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-		.pBufferInfo = buffer_infos,
-	};
-	vkUpdateDescriptorSets(t.device, 1, &write, 0, NULL);
+	const struct vkt_buffer *buffers[2] = { &input, &output };
+	struct vkt_compute compute;
+	vkt_compute_create(&t, &compute, compute_fill, sizeof(compute_fill), buffers, 2, sizeof(struct params));
 
 	struct params params = { ELEMENT_COUNT, seed };
-	VkMemoryBarrier to_host = {
-		.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-		.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
-		.dstAccessMask = VK_ACCESS_HOST_READ_BIT,
-	};
 	VkCommandBuffer cmd = vkt_begin_one_shot(&t);
-	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
-	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout, 0, 1, &set, 0, NULL);
-	vkCmdPushConstants(cmd, layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(params), &params);
-	vkCmdDispatch(cmd, (ELEMENT_COUNT + LOCAL_SIZE - 1) / LOCAL_SIZE, 1, 1);
-	vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &to_host,
-			     0, NULL, 0, NULL);
+	vkt_cmd_compute(cmd, &compute, &params, sizeof(params), (ELEMENT_COUNT + LOCAL_SIZE - 1) / LOCAL_SIZE);
+	vkt_cmd_barrier_to_host(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT);
 	vkt_end_one_shot(&t, cmd);
 	vkt_buffer_invalidate(&t, &output);
 
@@ -138,11 +65,7 @@ int main(void)
 	}
 	uint32_t past_end = out[ELEMENT_COUNT];
 
-	vkDestroyDescriptorPool(t.device, pool, NULL);
-	vkDestroyPipeline(t.device, pipeline, NULL);
-	vkDestroyShaderModule(t.device, shader, NULL);
-	vkDestroyPipelineLayout(t.device, layout, NULL);
-	vkDestroyDescriptorSetLayout(t.device, set_layout, NULL);
+	vkt_compute_destroy(&t, &compute);
 	vkt_buffer_destroy(&t, &output);
 	vkt_buffer_destroy(&t, &input);
 
