@@ -27,7 +27,7 @@ static void watchdog_fired(int sig)
 static void watchdog_start(const char *name)
 {
 	unsigned int seconds = VKT_WATCHDOG_S;
-	const char *env = getenv("VKT_WATCHDOG_S");
+	const char *env = getenv("PVGPU_VK_WATCHDOG_S");
 
 	if (env)
 		seconds = (unsigned int)strtoul(env, NULL, 10);
@@ -564,7 +564,7 @@ VkFence vkt_fence(struct vkt *t, bool signaled)
 
 uint32_t vkt_seed(struct vkt *t)
 {
-	const char *env = getenv("VKT_SEED");
+	const char *env = getenv("PVGPU_VK_SEED");
 
 	if (!t->seeded) {
 		struct timespec now;

@@ -7,8 +7,9 @@
  * Every program runs on whatever ICD the Vulkan loader selects (VK_DRIVER_FILES / VK_ICD_FILENAMES),
  * needs no window system and at most Vulkan 1.2. A failing Vulkan call ends the program with
  * "FAIL <test>: <call> returned <VkResult> (<file>:<line>)" and exit status 1; a wait never blocks for
- * longer than VKT_WAIT_TIMEOUT_NS, and a watchdog (VKT_WATCHDOG_S seconds, env override) ends a program
- * that hangs inside a driver call, naming the call it was in.
+ * longer than VKT_WAIT_TIMEOUT_NS, and a watchdog (VKT_WATCHDOG_S seconds, PVGPU_VK_WATCHDOG_S in the
+ * environment overrides it) ends a program that hangs inside a driver call, naming the call it was in.
+ * (PVGPU_* variables are the ones scripts/inroot passes into the root filesystem.)
  */
 #ifndef PVGPU_TESTS_VK_COMMON_H
 #define PVGPU_TESTS_VK_COMMON_H
@@ -21,7 +22,7 @@
 
 /* Bound on every fence/semaphore wait: a few seconds is plenty for these tiny workloads, even under TCG. */
 #define VKT_WAIT_TIMEOUT_NS (10ull * 1000 * 1000 * 1000)
-/* Default whole-program watchdog; VKT_WATCHDOG_S in the environment overrides it (0 disables it). */
+/* Default whole-program watchdog; PVGPU_VK_WATCHDOG_S in the environment overrides it (0 disables it). */
 #define VKT_WATCHDOG_S 120
 
 /* meson's exit status for "skipped": the device lacks what the test needs. */
@@ -170,7 +171,7 @@ VkShaderModule vkt_shader_module(struct vkt *t, const uint32_t *code, size_t siz
 VkFence vkt_fence(struct vkt *t, bool signaled);
 
 /* Deterministic pseudo-random numbers for test data; the seed is printed so a failure can be rerun
- * (VKT_SEED in the environment fixes it). */
+ * (PVGPU_VK_SEED in the environment fixes it). */
 uint32_t vkt_seed(struct vkt *t);
 uint32_t vkt_rand(uint32_t *state);
 
