@@ -1,0 +1,134 @@
+/*
+ * The loader–driver contract (Vulkan-Loader docs/LoaderDriverInterface.md, "Loader and Driver
+ * Interface Negotiation" and "Driver Dispatchable Object Creation"): pvk exports exactly
+ * vk_icdNegotiateLoaderICDInterfaceVersion, vk_icdGetInstanceProcAddr and
+ * vk_icdGetPhysicalDeviceProcAddr (icd/pvk.sym); everything else is reached through them, from the
+ * tables icd/gen/pvk_entrypoints_gen.py generates out of vk.xml. Also: process-wide debug flags
+ * and logging.
+ */
+#include <stdarg.h>
+#include <threads.h>
+#include <time.h>
+
+#include "pvk_instance.h"
+
+/* interface 5 and up let pvk report apiVersion > 1.0 without the loader rejecting it */
+#define PVK_MIN_LOADER_INTERFACE 5
+#define PVK_MAX_LOADER_INTERFACE 7
+
+uint32_t pvk_debug;
+
+static const struct {
+   const char *name;
+   uint32_t flag;
+} pvk_debug_options[] = {
+   { "init", PVK_DEBUG_INIT },
+   { "vtest", PVK_DEBUG_VTEST },
+   { "ring", PVK_DEBUG_RING },
+   { "result", PVK_DEBUG_RESULT },
+};
+
+static void
+pvk_debug_parse(void)
+{
+   const char *env = getenv("PVK_DEBUG");
+   while (env && *env) {
+      const size_t len = strcspn(env, ",");
+      for (size_t i = 0; i < PVK_ARRAY_SIZE(pvk_debug_options); i++) {
+         if (strlen(pvk_debug_options[i].name) == len && !strncmp(env, pvk_debug_options[i].name, len))
+            pvk_debug |= pvk_debug_options[i].flag;
+      }
+      env += len + (env[len] == ',');
+   }
+}
+
+/* Parse PVK_DEBUG (comma-separated flag names) once per process. */
+void
+pvk_debug_init(void)
+{
+   static once_flag once = ONCE_FLAG_INIT;
+   call_once(&once, pvk_debug_parse);
+}
+
+void
+pvk_log(const char *fmt, ...)
+{
+   char buf[512];
+   va_list ap;
+   va_start(ap, fmt);
+   vsnprintf(buf, sizeof(buf), fmt, ap);
+   va_end(ap);
+   fprintf(stderr, "pvk: %s\n", buf);
+}
+
+VkResult
+pvk_result_log(VkResult result, const char *func)
+{
+   if (result < VK_SUCCESS && PVK_DEBUG(RESULT))
+      pvk_log("%s returns %d", func, result);
+   return result;
+}
+
+int64_t
+pvk_now_ns(void)
+{
+   struct timespec ts;
+   clock_gettime(CLOCK_MONOTONIC, &ts);
+   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * Loader interface negotiation. *pSupportedVersion: in, the loader's highest version; out, the
+ * version both speak. Returns VK_ERROR_INCOMPATIBLE_DRIVER below version 5.
+ * LoaderDriverInterface.md "Loader and Driver Interface Negotiation".
+ */
+PVK_EXPORT VKAPI_ATTR VkResult VKAPI_CALL
+vk_icdNegotiateLoaderICDInterfaceVersion(uint32_t *pSupportedVersion)
+{
+   if (*pSupportedVersion < PVK_MIN_LOADER_INTERFACE)
+      return VK_ERROR_INCOMPATIBLE_DRIVER;
+   *pSupportedVersion = PVK_MIN(*pSupportedVersion, PVK_MAX_LOADER_INTERFACE);
+   return VK_SUCCESS;
+}
+
+/*
+ * vkGetInstanceProcAddr (spec "Command Function Pointers"): global commands with a NULL instance;
+ * with an instance, every instance-, physical-device- and device-level command pvk implements.
+ * Returns NULL for anything else.
+ */
+VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL
+pvk_GetInstanceProcAddr(VkInstance instance, const char *pName)
+{
+   if (!pName)
+      return NULL;
+   PFN_vkVoidFunction pfn = pvk_lookup_global_entrypoint(pName);
+   if (pfn || !instance)
+      return pfn;
+   pfn = pvk_lookup_instance_entrypoint(pName);
+   return pfn ? pfn : pvk_lookup_device_entrypoint(pName);
+}
+
+PVK_EXPORT VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL
+vk_icdGetInstanceProcAddr(VkInstance instance, const char *pName)
+{
+   return pvk_GetInstanceProcAddr(instance, pName);
+}
+
+/*
+ * Physical-device-level commands the loader does not know (LoaderDriverInterface.md
+ * "Physical Device Level Functions"): only commands whose first parameter is a VkPhysicalDevice.
+ */
+PVK_EXPORT VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL
+vk_icdGetPhysicalDeviceProcAddr(VkInstance instance, const char *pName)
+{
+   (void)instance;
+   return pName ? pvk_lookup_physical_device_entrypoint(pName) : NULL;
+}
+
+VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL
+pvk_GetDeviceProcAddr(VkDevice device, const char *pName)
+{
+   if (!device || !pName)
+      return NULL;
+   return pvk_lookup_device_entrypoint(pName);
+}

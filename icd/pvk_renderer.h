@@ -1,0 +1,110 @@
+/*
+ * The transport to the host renderer behind one ops table: vtest (pvk_renderer_vtest.c, a Unix socket
+ * to virgl_test_server --venus) and virtgpu (pvk_renderer_virtgpu.c, a DRM render node). Everything
+ * above this header — ring, encoder, Vulkan objects — is the same code for both.
+ * Model: Mesa src/virtio/vulkan/vn_renderer.h (read for behaviour; this interface is pvk's own).
+ */
+#ifndef PVK_RENDERER_H
+#define PVK_RENDERER_H
+
+#include "pvk_private.h"
+
+/* Venus capset (id 4, version 0): see venus_hw.h struct virgl_renderer_capset_venus. */
+#define PVK_CAPSET_VENUS 4
+
+struct pvk_capset_venus {
+   uint32_t wire_format_version;
+   uint32_t vk_xml_version;
+   uint32_t vk_ext_command_serialization_spec_version;
+   uint32_t vk_mesa_venus_protocol_spec_version;
+   uint32_t supports_blob_id_0;
+   uint32_t vk_extension_mask1[32];
+   uint32_t allow_vk_wait_syncs;
+   uint32_t supports_multiple_timelines;
+   uint32_t use_guest_vram;
+};
+
+struct pvk_renderer_info {
+   struct pvk_capset_venus capset;
+   /* number of fence timelines (ring_idx values) the host offers, ring 0 included */
+   uint32_t max_timeline_count;
+   /* VK_EXT_physical_device_drm (virtgpu only) */
+   bool has_primary, has_render;
+   int64_t primary_major, primary_minor, render_major, render_minor;
+   /* VK_EXT_pci_bus_info (virtgpu only) */
+   bool has_pci_bus_info;
+   VkPhysicalDevicePCIBusInfoPropertiesEXT pci_bus_info;
+   const char *transport_name;
+};
+
+/* Host-shared memory the renderer can read and write (ring, reply and indirect streams). */
+struct pvk_shmem {
+   uint32_t res_id;     /* virtio-gpu resource id, as named in Venus commands */
+   uint32_t gem_handle; /* virtgpu only */
+   void *ptr;           /* CPU mapping, size bytes */
+   size_t size;
+};
+
+struct pvk_renderer;
+
+struct pvk_renderer_ops {
+   void (*destroy)(struct pvk_renderer *renderer);
+   /* Send Venus commands (size bytes, a multiple of 4) to the context's CPU timeline (ring_idx 0),
+    * bypassing the ring. Returns VK_ERROR_DEVICE_LOST when the host is gone. */
+   VkResult (*submit)(struct pvk_renderer *renderer, const void *cs, size_t size);
+   /* Allocate a mappable blob with blob id 0 (host-allocated shared memory), size rounded up to
+    * the page size. */
+   VkResult (*shmem_create)(struct pvk_renderer *renderer, size_t size, struct pvk_shmem *out);
+   void (*shmem_destroy)(struct pvk_renderer *renderer, struct pvk_shmem *shmem);
+   /* Cheap liveness check of the transport itself (socket or device); false means lost. */
+   bool (*is_alive)(struct pvk_renderer *renderer);
+};
+
+struct pvk_renderer {
+   const struct pvk_renderer_ops *ops;
+   struct pvk_renderer_info info;
+};
+
+/*
+ * Connect to the host renderer and negotiate the Venus capset. With PVK_DEBUG=vtest only vtest is
+ * tried; otherwise a virtio_gpu render node first, then vtest. Returns VK_ERROR_INITIALIZATION_FAILED
+ * (with a log line saying why) when no renderer answers.
+ */
+VkResult pvk_renderer_create(struct pvk_renderer **out);
+VkResult pvk_renderer_create_vtest(struct pvk_renderer **out);
+VkResult pvk_renderer_create_virtgpu(struct pvk_renderer **out);
+
+static inline void
+pvk_renderer_destroy(struct pvk_renderer *r)
+{
+   r->ops->destroy(r);
+}
+
+static inline VkResult
+pvk_renderer_submit(struct pvk_renderer *r, const void *cs, size_t size)
+{
+   return r->ops->submit(r, cs, size);
+}
+
+static inline VkResult
+pvk_renderer_shmem_create(struct pvk_renderer *r, size_t size, struct pvk_shmem *out)
+{
+   return r->ops->shmem_create(r, size, out);
+}
+
+static inline void
+pvk_renderer_shmem_destroy(struct pvk_renderer *r, struct pvk_shmem *shmem)
+{
+   if (shmem->ptr)
+      r->ops->shmem_destroy(r, shmem);
+   memset(shmem, 0, sizeof(*shmem));
+}
+
+/*
+ * Check the capset against what the protocol headers pvk was built with (wire format version,
+ * vk.xml version, extension spec versions) and clamp it. Returns VK_ERROR_INITIALIZATION_FAILED with
+ * a clear log line on a mismatch. Follows Mesa vn_instance.c vn_instance_init_renderer().
+ */
+VkResult pvk_renderer_check_capset(struct pvk_renderer_info *info);
+
+#endif /* PVK_RENDERER_H */

@@ -1,0 +1,448 @@
+/*
+ * The Venus ring: the guest side of the single-producer/single-consumer queue the host renderer's
+ * ring thread drains (virglrenderer src/venus/vkr_ring.c on the other side). See vn_ring.h for the
+ * layout. Behaviour follows Mesa src/virtio/vulkan/vn_ring.c; the code is pvk's own.
+ *
+ * Ordering: bytes are copied into the buffer with plain stores, then the tail is stored with
+ * release; the host loads the tail with acquire. The host stores the head with release after
+ * consuming a command (and after writing its reply), we load it with acquire before reading the
+ * reply. The status load after the tail store is seq_cst so that "host parked" (IDLE) cannot be
+ * missed against our tail store (the host sets IDLE, then re-reads the tail, also seq_cst).
+ */
+#include <errno.h>
+#include <sched.h>
+#include <time.h>
+
+#include "vn_ring.h"
+
+#include "venus-protocol/vn_protocol_driver_transport.h"
+
+/* how long the host ring thread keeps polling before it parks (VkRingCreateInfoMESA::idleTimeout) */
+#define PVK_RING_IDLE_TIMEOUT_NS (1ull * 1000 * 1000)
+/* host watchdog period (VkRingMonitorInfoMESA); dead after 2 periods without ALIVE (< 5 s) */
+#define PVK_RING_MONITOR_PERIOD_US (1000u * 1000u)
+#define PVK_RING_DEAD_AFTER_NS (2ll * PVK_RING_MONITOR_PERIOD_US * 1000)
+/* first reply stream size; grows on demand */
+#define PVK_RING_REPLY_SIZE (64u * 1024)
+/* indirect stream buffer size; grows on demand */
+#define PVK_RING_UPLOAD_SIZE (1u * 1024 * 1024)
+
+_Static_assert(sizeof(atomic_uint) == 4, "the ring needs 32-bit lock-free atomics");
+
+void
+pvk_ring_get_layout(uint32_t buf_size, uint32_t extra_size, struct pvk_ring_layout *layout)
+{
+   assert(buf_size && !(buf_size & (buf_size - 1)));
+   /* one 64-byte line each: the host writes head and status, we write tail (no false sharing) */
+   layout->head_offset = 0;
+   layout->tail_offset = 64;
+   layout->status_offset = 128;
+   layout->buffer_offset = 192;
+   layout->buffer_size = buf_size;
+   layout->extra_offset = layout->buffer_offset + buf_size;
+   layout->extra_size = extra_size;
+   layout->shmem_size = layout->extra_offset + extra_size;
+}
+
+static inline uint32_t
+pvk_ring_load_head(const struct vn_ring *ring)
+{
+   return atomic_load_explicit(ring->head, memory_order_acquire);
+}
+
+static inline uint32_t
+pvk_ring_load_status(const struct vn_ring *ring)
+{
+   return atomic_load_explicit(ring->status, memory_order_seq_cst);
+}
+
+/* true when the host has consumed everything up to seqno (wrap-around safe for < 2 GiB distance) */
+static inline bool
+pvk_ring_seqno_passed(uint32_t head, uint32_t seqno)
+{
+   return (int32_t)(head - seqno) >= 0;
+}
+
+static VkResult
+pvk_ring_set_lost(struct vn_ring *ring, const char *why)
+{
+   if (ring->lost == VK_SUCCESS)
+      pvk_log("ring %llu: device lost: %s", (unsigned long long)ring->id, why);
+   ring->lost = VK_ERROR_DEVICE_LOST;
+   return VK_ERROR_DEVICE_LOST;
+}
+
+static VkResult
+pvk_ring_notify(struct vn_ring *ring, uint32_t seqno)
+{
+   uint32_t data[8];
+   struct vn_cs_encoder enc;
+   vn_cs_encoder_init_ptr(&enc, data, sizeof(data));
+   vn_encode_vkNotifyRingMESA(&enc, 0, ring->id, seqno, 0);
+   ring->notify_count++;
+   VkResult result = pvk_renderer_submit(ring->renderer, data, vn_cs_encoder_get_len(&enc));
+   if (result != VK_SUCCESS)
+      return pvk_ring_set_lost(ring, "notify failed");
+   return VK_SUCCESS;
+}
+
+/*
+ * Back off while waiting on the host: spin briefly (the host thread is usually polling), then
+ * yield, then sleep from 10 us doubling to 1 ms. Between sleeps, check FATAL, the host watchdog
+ * and the transport; re-notify a parked host (guards against a lost wake-up).
+ */
+struct pvk_relax {
+   uint32_t iter;
+   int64_t next_check_ns;
+};
+
+static VkResult
+pvk_ring_relax(struct vn_ring *ring, struct pvk_relax *relax, uint32_t seqno)
+{
+   const uint32_t spin_iters = 64, yield_iters = 256;
+   relax->iter++;
+   if (relax->iter < spin_iters) {
+      __builtin_ia32_pause();
+      return VK_SUCCESS;
+   }
+   if (relax->iter < yield_iters) {
+      sched_yield();
+      return VK_SUCCESS;
+   }
+
+   const int64_t now = pvk_now_ns();
+   const uint32_t status = pvk_ring_load_status(ring);
+   if (status & VK_RING_STATUS_FATAL_BIT_MESA)
+      return pvk_ring_set_lost(ring, "host set FATAL");
+   if (status & VK_RING_STATUS_ALIVE_BIT_MESA) {
+      /* consume the heartbeat: the host sets it again within one period while alive */
+      atomic_fetch_and_explicit(ring->status, ~(uint32_t)VK_RING_STATUS_ALIVE_BIT_MESA,
+                                memory_order_seq_cst);
+      ring->alive_deadline_ns = now + PVK_RING_DEAD_AFTER_NS;
+   } else if (ring->monitor_period_us && now > ring->alive_deadline_ns) {
+      return pvk_ring_set_lost(ring, "no ALIVE heartbeat from the host ring thread");
+   }
+   if (now >= relax->next_check_ns) {
+      if (!ring->renderer->ops->is_alive(ring->renderer))
+         return pvk_ring_set_lost(ring, "transport closed");
+      if (status & VK_RING_STATUS_IDLE_BIT_MESA) {
+         VkResult result = pvk_ring_notify(ring, seqno);
+         if (result != VK_SUCCESS)
+            return result;
+      }
+      relax->next_check_ns = now + 100ll * 1000 * 1000;
+   }
+
+   const uint32_t shift = PVK_MIN(relax->iter - yield_iters, 7u);
+   const struct timespec ts = { .tv_nsec = (10l * 1000) << shift };
+   nanosleep(&ts, NULL);
+   return VK_SUCCESS;
+}
+
+static void
+pvk_ring_relax_init(struct vn_ring *ring, struct pvk_relax *relax)
+{
+   relax->iter = 0;
+   relax->next_check_ns = 0;
+   /* the watchdog runs only while someone waits: start a fresh period */
+   if (ring->monitor_period_us) {
+      const int64_t now = pvk_now_ns();
+      if (ring->alive_deadline_ns < now + PVK_RING_DEAD_AFTER_NS / 2)
+         ring->alive_deadline_ns = now + PVK_RING_DEAD_AFTER_NS;
+   }
+}
+
+VkResult
+pvk_ring_wait_seqno(struct vn_ring *ring, uint32_t seqno)
+{
+   if (ring->lost != VK_SUCCESS)
+      return ring->lost;
+   if (pvk_ring_seqno_passed(pvk_ring_load_head(ring), seqno))
+      return VK_SUCCESS;
+
+   struct pvk_relax relax;
+   pvk_ring_relax_init(ring, &relax);
+   do {
+      VkResult result = pvk_ring_relax(ring, &relax, seqno);
+      if (result != VK_SUCCESS)
+         return result;
+   } while (!pvk_ring_seqno_passed(pvk_ring_load_head(ring), seqno));
+   return VK_SUCCESS;
+}
+
+/* Wait until size bytes are free in the buffer. */
+static VkResult
+pvk_ring_wait_space(struct vn_ring *ring, uint32_t size)
+{
+   assert(size <= ring->buffer_size);
+   if (pvk_likely(ring->cur + size - pvk_ring_load_head(ring) <= ring->buffer_size))
+      return VK_SUCCESS;
+
+   /* publish what we wrote so far, or the host can never make room */
+   atomic_store_explicit(ring->tail, ring->cur, memory_order_release);
+   struct pvk_relax relax;
+   pvk_ring_relax_init(ring, &relax);
+   do {
+      VkResult result = pvk_ring_relax(ring, &relax, ring->cur);
+      if (result != VK_SUCCESS)
+         return result;
+   } while (ring->cur + size - pvk_ring_load_head(ring) > ring->buffer_size);
+   return VK_SUCCESS;
+}
+
+/* Copy bytes at the write position, wrapping around the end of the buffer. */
+static VkResult
+pvk_ring_write(struct vn_ring *ring, const void *data, uint32_t size)
+{
+   VkResult result = pvk_ring_wait_space(ring, size);
+   if (result != VK_SUCCESS)
+      return result;
+
+   const uint32_t offset = ring->cur & ring->buffer_mask;
+   const uint32_t first = PVK_MIN(size, ring->buffer_size - offset);
+   memcpy(ring->buffer + offset, data, first);
+   memcpy(ring->buffer, (const uint8_t *)data + first, size - first);
+   ring->cur += size;
+   return VK_SUCCESS;
+}
+
+/* Publish the written bytes; notify the host when its ring thread is parked. */
+static VkResult
+pvk_ring_publish(struct vn_ring *ring)
+{
+   atomic_store_explicit(ring->tail, ring->cur, memory_order_release);
+   const uint32_t status = pvk_ring_load_status(ring);
+   if (pvk_unlikely(status & VK_RING_STATUS_FATAL_BIT_MESA))
+      return pvk_ring_set_lost(ring, "host set FATAL");
+   if (status & VK_RING_STATUS_IDLE_BIT_MESA)
+      return pvk_ring_notify(ring, ring->cur);
+   return VK_SUCCESS;
+}
+
+/* Grow (or create) a shmem to at least size bytes. Its old contents are dropped. */
+static VkResult
+pvk_ring_ensure_shmem(struct vn_ring *ring, struct pvk_shmem *shmem, size_t size, size_t min_size)
+{
+   if (shmem->ptr && shmem->size >= size)
+      return VK_SUCCESS;
+   size_t new_size = PVK_MAX(min_size, shmem->size);
+   while (new_size < size)
+      new_size *= 2;
+   pvk_renderer_shmem_destroy(ring->renderer, shmem);
+   return pvk_renderer_shmem_create(ring->renderer, new_size, shmem);
+}
+
+/*
+ * Write a command too large for the ring into the upload buffer and put a
+ * vkExecuteCommandStreamsMESA pointing at it into the ring instead.
+ */
+static VkResult
+pvk_ring_write_indirect(struct vn_ring *ring, const void *data, uint32_t size)
+{
+   VkResult result;
+   size_t offset = (ring->upload_used + 3) & ~(size_t)3;
+   if (!ring->upload.ptr || offset + size > ring->upload.size) {
+      /* the host may still read the buffer until it consumed the last indirect command */
+      if (ring->upload.ptr) {
+         atomic_store_explicit(ring->tail, ring->cur, memory_order_release);
+         result = pvk_ring_wait_seqno(ring, ring->upload_seqno);
+         if (result != VK_SUCCESS)
+            return result;
+      }
+      result = pvk_ring_ensure_shmem(ring, &ring->upload, size, PVK_RING_UPLOAD_SIZE);
+      if (result != VK_SUCCESS)
+         return result;
+      offset = 0;
+   }
+   memcpy((uint8_t *)ring->upload.ptr + offset, data, size);
+   ring->upload_used = offset + size;
+
+   const VkCommandStreamDescriptionMESA stream = {
+      .resourceId = ring->upload.res_id,
+      .offset = offset,
+      .size = size,
+   };
+   uint32_t exec[16];
+   struct vn_cs_encoder enc;
+   vn_cs_encoder_init_ptr(&enc, exec, sizeof(exec));
+   vn_encode_vkExecuteCommandStreamsMESA(&enc, 0, 1, &stream, NULL, 0, NULL, 0);
+   if (enc.fatal)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   result = pvk_ring_write(ring, exec, vn_cs_encoder_get_len(&enc));
+   if (result != VK_SUCCESS)
+      return result;
+   ring->upload_seqno = ring->cur;
+   ring->indirect_count++;
+   return VK_SUCCESS;
+}
+
+static VkResult
+pvk_ring_write_command(struct vn_ring *ring, const void *data, uint32_t size)
+{
+   if (size <= ring->direct_size)
+      return pvk_ring_write(ring, data, size);
+   return pvk_ring_write_indirect(ring, data, size);
+}
+
+static VkResult
+pvk_ring_set_reply_stream(struct vn_ring *ring, size_t size)
+{
+   VkResult result = pvk_ring_ensure_shmem(ring, &ring->reply, size, PVK_RING_REPLY_SIZE);
+   if (result != VK_SUCCESS)
+      return result;
+   const VkCommandStreamDescriptionMESA stream = {
+      .resourceId = ring->reply.res_id,
+      .offset = 0,
+      .size = size,
+   };
+   uint32_t data[16];
+   struct vn_cs_encoder enc;
+   vn_cs_encoder_init_ptr(&enc, data, sizeof(data));
+   vn_encode_vkSetReplyCommandStreamMESA(&enc, 0, &stream);
+   return pvk_ring_write(ring, data, vn_cs_encoder_get_len(&enc));
+}
+
+void
+vn_ring_submit_command(struct vn_ring *ring, struct vn_ring_submit_command *submit)
+{
+   const size_t len = vn_cs_encoder_get_len(&submit->command);
+   if (submit->command.fatal || !len || len % 4 || len > UINT32_MAX / 2) {
+      submit->result = VK_ERROR_OUT_OF_HOST_MEMORY;
+      return;
+   }
+
+   mtx_lock(&ring->mutex);
+   VkResult result = ring->lost;
+   if (result == VK_SUCCESS && submit->reply_size)
+      result = pvk_ring_set_reply_stream(ring, submit->reply_size);
+   if (result == VK_SUCCESS)
+      result = pvk_ring_write_command(ring, submit->command.base, len);
+   if (result == VK_SUCCESS)
+      result = pvk_ring_publish(ring);
+   submit->seqno = ring->cur;
+   if (result == VK_SUCCESS && submit->reply_size)
+      result = pvk_ring_wait_seqno(ring, submit->seqno);
+   submit->result = result;
+
+   if (result == VK_SUCCESS && submit->reply_size) {
+      vn_cs_decoder_init(&submit->reply, ring->reply.ptr, submit->reply_size);
+      submit->has_reply = true;
+      /* the mutex stays held while the caller decodes: released in vn_ring_free_command_reply */
+      return;
+   }
+   mtx_unlock(&ring->mutex);
+}
+
+void
+vn_ring_free_command_reply(struct vn_ring *ring, struct vn_ring_submit_command *submit)
+{
+   assert(submit->has_reply);
+   submit->has_reply = false;
+   mtx_unlock(&ring->mutex);
+}
+
+VkResult
+pvk_ring_end_reply(struct vn_ring *ring, struct vn_ring_submit_command *submit, VkResult decoded)
+{
+   VkResult result = decoded;
+   if (vn_cs_decoder_get_fatal(&submit->reply))
+      result = pvk_ring_set_lost(ring, "truncated or corrupted reply");
+   vn_ring_free_command_reply(ring, submit);
+   return result;
+}
+
+VkResult
+pvk_ring_roundtrip(struct vn_ring *ring)
+{
+   /* vkWriteRingExtraMESA into our own extra region: the smallest reply-generating command */
+   VkResult result;
+   PVK_CALL_VOID(ring, result, vkWriteRingExtraMESA, ring->id, 0, ring->cur);
+   return result;
+}
+
+struct vn_ring *
+pvk_ring_create(struct pvk_renderer *renderer, uint32_t buf_size)
+{
+   struct vn_ring *ring = calloc(1, sizeof(*ring));
+   if (!ring)
+      return NULL;
+   ring->renderer = renderer;
+   ring->id = pvk_next_object_id();
+
+   struct pvk_ring_layout layout;
+   pvk_ring_get_layout(buf_size, sizeof(uint32_t), &layout);
+   if (pvk_renderer_shmem_create(renderer, layout.shmem_size, &ring->shmem) != VK_SUCCESS)
+      goto fail_free;
+   uint8_t *shared = ring->shmem.ptr;
+   memset(shared, 0, layout.shmem_size);
+   ring->head = (volatile atomic_uint *)(shared + layout.head_offset);
+   ring->tail = (volatile atomic_uint *)(shared + layout.tail_offset);
+   ring->status = (volatile atomic_uint *)(shared + layout.status_offset);
+   ring->buffer = shared + layout.buffer_offset;
+   ring->buffer_size = layout.buffer_size;
+   ring->buffer_mask = layout.buffer_size - 1;
+   /* commands above 1/16 of the ring go indirect so that small ones never wait behind them */
+   ring->direct_size = layout.buffer_size >> 4;
+   if (mtx_init(&ring->mutex, mtx_plain) != thrd_success)
+      goto fail_shmem;
+
+   /* the host watchdog exists since VK_MESA_venus_protocol spec version 2 (Mesa vn_ring.c) */
+   const bool monitor = renderer->info.capset.vk_mesa_venus_protocol_spec_version >= 2;
+   ring->monitor_period_us = monitor ? PVK_RING_MONITOR_PERIOD_US : 0;
+   const VkRingMonitorInfoMESA monitor_info = {
+      .sType = VK_STRUCTURE_TYPE_RING_MONITOR_INFO_MESA,
+      .maxReportingPeriodMicroseconds = PVK_RING_MONITOR_PERIOD_US,
+   };
+   const VkRingCreateInfoMESA info = {
+      .sType = VK_STRUCTURE_TYPE_RING_CREATE_INFO_MESA,
+      .pNext = monitor ? &monitor_info : NULL,
+      .resourceId = ring->shmem.res_id,
+      .size = layout.shmem_size,
+      .idleTimeout = PVK_RING_IDLE_TIMEOUT_NS,
+      .headOffset = layout.head_offset,
+      .tailOffset = layout.tail_offset,
+      .statusOffset = layout.status_offset,
+      .bufferOffset = layout.buffer_offset,
+      .bufferSize = layout.buffer_size,
+      .extraOffset = layout.extra_offset,
+      .extraSize = layout.extra_size,
+   };
+   uint32_t data[64];
+   struct vn_cs_encoder enc;
+   vn_cs_encoder_init_ptr(&enc, data, sizeof(data));
+   vn_encode_vkCreateRingMESA(&enc, 0, ring->id, &info);
+   if (enc.fatal || pvk_renderer_submit(renderer, data, vn_cs_encoder_get_len(&enc)) != VK_SUCCESS)
+      goto fail_mutex;
+   return ring;
+
+fail_mutex:
+   mtx_destroy(&ring->mutex);
+fail_shmem:
+   pvk_renderer_shmem_destroy(renderer, &ring->shmem);
+fail_free:
+   free(ring);
+   return NULL;
+}
+
+void
+pvk_ring_destroy(struct vn_ring *ring)
+{
+   if (!ring)
+      return;
+   if (ring->lost == VK_SUCCESS) {
+      uint32_t data[8];
+      struct vn_cs_encoder enc;
+      vn_cs_encoder_init_ptr(&enc, data, sizeof(data));
+      vn_encode_vkDestroyRingMESA(&enc, 0, ring->id);
+      pvk_renderer_submit(ring->renderer, data, vn_cs_encoder_get_len(&enc));
+   }
+   if (PVK_DEBUG(RING))
+      pvk_log("ring %llu: %u bytes written, %llu notifies, %llu indirect streams",
+              (unsigned long long)ring->id, ring->cur, (unsigned long long)ring->notify_count,
+              (unsigned long long)ring->indirect_count);
+   pvk_renderer_shmem_destroy(ring->renderer, &ring->upload);
+   pvk_renderer_shmem_destroy(ring->renderer, &ring->reply);
+   pvk_renderer_shmem_destroy(ring->renderer, &ring->shmem);
+   mtx_destroy(&ring->mutex);
+   free(ring);
+}

@@ -1,0 +1,169 @@
+/*
+ * The ring seam Mesa's generated Venus headers expect: struct vn_ring, struct vn_ring_submit_command,
+ * vn_ring_submit_command_init/submit_command/get_command_reply/free_command_reply, plus the
+ * VN_SUBMIT_LOCAL_CMD_SIZE and VN_TRACE_FUNC macros. pvk_ring.c implements it.
+ *
+ * A ring is the single-producer/single-consumer byte queue in host-shared memory that carries Venus
+ * commands to the renderer's ring thread: head (host-written), tail (guest-written) and status
+ * (host-written) each on its own 64-byte line, then a power-of-two buffer. head and tail are
+ * free-running u32 byte counters; a command's seqno is the tail value right after it.
+ */
+#ifndef VN_RING_H
+#define VN_RING_H
+
+#include <threads.h>
+
+#include "pvk_renderer.h"
+#include "vn_cs.h"
+
+/* commands up to this size are encoded on the caller's stack */
+#define VN_SUBMIT_LOCAL_CMD_SIZE 256
+#define VN_TRACE_FUNC() \
+   do {                 \
+   } while (0)
+
+struct pvk_ring_layout {
+   uint32_t head_offset;
+   uint32_t tail_offset;
+   uint32_t status_offset;
+   uint32_t buffer_offset;
+   uint32_t buffer_size; /* power of two */
+   uint32_t extra_offset;
+   uint32_t extra_size;
+   uint32_t shmem_size;
+};
+
+/* Layout for a ring of buf_size bytes (a power of two, >= 4 KiB) and extra_size bytes of extra. */
+void pvk_ring_get_layout(uint32_t buf_size, uint32_t extra_size, struct pvk_ring_layout *layout);
+
+struct vn_ring {
+   struct pvk_renderer *renderer;
+   uint64_t id;
+
+   struct pvk_shmem shmem;
+   volatile atomic_uint *head;   /* host stores with release after consuming a command */
+   volatile atomic_uint *tail;   /* we store with release after copying the bytes */
+   volatile atomic_uint *status; /* VK_RING_STATUS_*_BIT_MESA */
+   uint8_t *buffer;
+   uint32_t buffer_size;
+   uint32_t buffer_mask;
+   /* commands larger than this go through an indirect stream (vkExecuteCommandStreamsMESA) */
+   uint32_t direct_size;
+
+   /* Serializes writers (single producer) and pairs each reply stream with its command: held from
+    * vn_ring_submit_command of a command with a reply until vn_ring_free_command_reply. */
+   mtx_t mutex;
+   /* write position, == tail once published */
+   uint32_t cur;
+
+   /* reply stream shared by synchronous calls (only one in flight: see mutex) */
+   struct pvk_shmem reply;
+   /* indirect command stream buffer, bump-allocated; reused after upload_seqno is consumed */
+   struct pvk_shmem upload;
+   size_t upload_used;
+   uint32_t upload_seqno;
+
+   /* sticky: VK_ERROR_DEVICE_LOST once the host is known dead or the protocol desynced */
+   VkResult lost;
+
+   /* host watchdog (VkRingMonitorInfoMESA): the host sets ALIVE at least every period */
+   uint32_t monitor_period_us;
+   int64_t alive_deadline_ns;
+
+   /* counters, for tests and PVK_DEBUG=ring */
+   uint64_t notify_count;
+   uint64_t indirect_count;
+};
+
+struct vn_ring_submit_command {
+   struct vn_cs_encoder command;
+   size_t reply_size;
+   struct vn_cs_decoder reply;
+   bool has_reply;
+   /* VK_SUCCESS once submitted (and, with a reply, answered); the error otherwise */
+   VkResult result;
+   uint32_t seqno;
+};
+
+static inline struct vn_cs_encoder *
+vn_ring_submit_command_init(struct vn_ring *ring, struct vn_ring_submit_command *submit,
+                            void *cmd_data, size_t cmd_size, size_t reply_size)
+{
+   (void)ring;
+   vn_cs_encoder_init_ptr(&submit->command, cmd_data, cmd_size);
+   submit->reply_size = reply_size;
+   submit->has_reply = false;
+   /* the generated code skips vn_ring_submit_command when it could not allocate cmd_data */
+   submit->result = VK_ERROR_OUT_OF_HOST_MEMORY;
+   submit->seqno = 0;
+   return &submit->command;
+}
+
+/*
+ * Write the encoded command to the ring; with a reply, also point the reply stream at the ring's
+ * reply buffer, wait until the host consumed the command and set up submit->reply. On success with
+ * a reply the ring mutex stays held until vn_ring_free_command_reply().
+ */
+void vn_ring_submit_command(struct vn_ring *ring, struct vn_ring_submit_command *submit);
+
+static inline struct vn_cs_decoder *
+vn_ring_get_command_reply(struct vn_ring *ring, struct vn_ring_submit_command *submit)
+{
+   (void)ring;
+   return submit->has_reply ? &submit->reply : NULL;
+}
+
+void vn_ring_free_command_reply(struct vn_ring *ring, struct vn_ring_submit_command *submit);
+
+/*
+ * Create a ring of buf_size bytes in new host-shared memory and announce it to the host with
+ * vkCreateRingMESA (sent outside any ring). Returns NULL on allocation or transport failure.
+ */
+struct vn_ring *pvk_ring_create(struct pvk_renderer *renderer, uint32_t buf_size);
+void pvk_ring_destroy(struct vn_ring *ring);
+
+/*
+ * Finish a synchronous call: check the decoder (a truncated or corrupted reply gives
+ * VK_ERROR_DEVICE_LOST and marks the ring lost), release the reply stream, and return the
+ * result to hand the application.
+ */
+VkResult pvk_ring_end_reply(struct vn_ring *ring, struct vn_ring_submit_command *submit, VkResult decoded);
+
+/* Wait until the host consumed everything up to seqno; VK_ERROR_DEVICE_LOST within 5 s if dead. */
+VkResult pvk_ring_wait_seqno(struct vn_ring *ring, uint32_t seqno);
+
+/* Submit an empty reply-generating command and wait for it: one synchronous round trip. */
+VkResult pvk_ring_roundtrip(struct vn_ring *ring);
+
+/*
+ * A synchronous Venus call with proper errors (the generated vn_call_* map every transport failure
+ * to VK_ERROR_OUT_OF_HOST_MEMORY and cannot see a corrupted reply). `result` receives the command's
+ * VkResult or the transport error.
+ */
+#define PVK_CALL(ring, result, cmd, ...)                                                          \
+   do {                                                                                           \
+      struct vn_ring_submit_command _pvk_submit;                                                  \
+      vn_submit_##cmd((ring), VK_COMMAND_GENERATE_REPLY_BIT_EXT, __VA_ARGS__, &_pvk_submit);      \
+      struct vn_cs_decoder *_pvk_dec = vn_ring_get_command_reply((ring), &_pvk_submit);           \
+      if (!_pvk_dec) {                                                                            \
+         (result) = _pvk_submit.result;                                                           \
+         break;                                                                                   \
+      }                                                                                           \
+      (result) = pvk_ring_end_reply((ring), &_pvk_submit, vn_decode_##cmd##_reply(_pvk_dec, __VA_ARGS__)); \
+   } while (0)
+
+/* Same for commands returning void; `result` still receives the transport status. */
+#define PVK_CALL_VOID(ring, result, cmd, ...)                                                     \
+   do {                                                                                           \
+      struct vn_ring_submit_command _pvk_submit;                                                  \
+      vn_submit_##cmd((ring), VK_COMMAND_GENERATE_REPLY_BIT_EXT, __VA_ARGS__, &_pvk_submit);      \
+      struct vn_cs_decoder *_pvk_dec = vn_ring_get_command_reply((ring), &_pvk_submit);           \
+      if (!_pvk_dec) {                                                                            \
+         (result) = _pvk_submit.result;                                                           \
+         break;                                                                                   \
+      }                                                                                           \
+      vn_decode_##cmd##_reply(_pvk_dec, __VA_ARGS__);                                             \
+      (result) = pvk_ring_end_reply((ring), &_pvk_submit, VK_SUCCESS);                            \
+   } while (0)
+
+#endif /* VN_RING_H */
