@@ -26,6 +26,7 @@ pvk_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCre
    struct pvk_physical_device *pdev = pvk_physical_device_from_handle(physicalDevice);
    struct pvk_instance *instance = pdev->instance;
    VkResult result;
+   uint32_t q = 0;
 
    const char **host_exts = calloc(PVK_MAX(pCreateInfo->enabledExtensionCount, 1), sizeof(*host_exts));
    if (!host_exts)
@@ -70,7 +71,7 @@ pvk_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCre
       goto fail;
 
    /* bind the renderer's queues to pvk's ids; asynchronous, the next call orders after it */
-   uint32_t q = 0;
+   q = 0;
    for (uint32_t i = 0; i < pCreateInfo->queueCreateInfoCount; i++) {
       const VkDeviceQueueCreateInfo *qi = &pCreateInfo->pQueueCreateInfos[i];
       for (uint32_t j = 0; j < qi->queueCount; j++, q++) {
@@ -80,8 +81,20 @@ pvk_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCre
          queue->family = qi->queueFamilyIndex;
          queue->index = j;
          queue->flags = qi->flags;
+         /* each queue signals on its own renderer timeline */
+         queue->ring_idx = pvk_instance_acquire_ring_idx(instance);
+         if (!queue->ring_idx) {
+            pvk_log("no free renderer timeline for queue %u of family %u", j, qi->queueFamilyIndex);
+            result = VK_ERROR_INITIALIZATION_FAILED;
+            goto fail_queues;
+         }
+         const VkDeviceQueueTimelineInfoMESA timeline = {
+            .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_TIMELINE_INFO_MESA,
+            .ringIdx = queue->ring_idx,
+         };
          const VkDeviceQueueInfo2 info = {
             .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_INFO_2,
+            .pNext = &timeline,
             .flags = qi->flags,
             .queueFamilyIndex = qi->queueFamilyIndex,
             .queueIndex = j,
@@ -96,6 +109,10 @@ pvk_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCre
    *pDevice = handle;
    return VK_SUCCESS;
 
+fail_queues:
+   for (uint32_t i = 0; i < q; i++)
+      pvk_instance_release_ring_idx(instance, queues[i].ring_idx);
+   vn_async_vkDestroyDevice(dev->ring, handle, NULL);
 fail:
    free(queues);
    pvk_free(&instance->alloc, dev);
@@ -112,6 +129,8 @@ pvk_DestroyDevice(VkDevice _device, const VkAllocationCallbacks *pAllocator)
    (void)pAllocator;
    /* asynchronous: nothing to wait for, the ring orders later commands after it */
    vn_async_vkDestroyDevice(dev->ring, _device, NULL);
+   for (uint32_t i = 0; i < dev->queue_count; i++)
+      pvk_instance_release_ring_idx(dev->instance, dev->queues[i].ring_idx);
    free(dev->queues);
    const VkAllocationCallbacks alloc = dev->alloc;
    pvk_free(&alloc, dev);

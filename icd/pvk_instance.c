@@ -167,6 +167,12 @@ pvk_CreateInstance(const VkInstanceCreateInfo *pCreateInfo, const VkAllocationCa
       pvk_free(pAllocator, instance);
       return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
    }
+   if (mtx_init(&instance->ring_idx_mutex, mtx_plain) != thrd_success) {
+      mtx_destroy(&instance->physical_device_mutex);
+      pvk_free(pAllocator, instance);
+      return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
+   }
+   instance->ring_idx_used = 1; /* ring_idx 0: the CPU timeline */
 
    VkResult result = pvk_instance_init_renderer(instance, pCreateInfo);
    if (result == VK_ERROR_INITIALIZATION_FAILED) {
@@ -175,6 +181,7 @@ pvk_CreateInstance(const VkInstanceCreateInfo *pCreateInfo, const VkAllocationCa
       result = VK_SUCCESS;
    }
    if (result != VK_SUCCESS) {
+      mtx_destroy(&instance->ring_idx_mutex);
       mtx_destroy(&instance->physical_device_mutex);
       pvk_free(pAllocator, instance);
       return pvk_error(result);
@@ -204,7 +211,35 @@ pvk_DestroyInstance(VkInstance _instance, const VkAllocationCallbacks *pAllocato
       pvk_ring_destroy(instance->ring);
       pvk_renderer_destroy(instance->renderer);
    }
+   mtx_destroy(&instance->ring_idx_mutex);
    mtx_destroy(&instance->physical_device_mutex);
    const VkAllocationCallbacks alloc = instance->alloc;
    pvk_free(alloc.pfnFree ? &alloc : NULL, instance);
+}
+
+uint32_t
+pvk_instance_acquire_ring_idx(struct pvk_instance *instance)
+{
+   const uint32_t max = PVK_MIN(instance->renderer->info.max_timeline_count, 64u);
+   uint32_t ring_idx = 0;
+   mtx_lock(&instance->ring_idx_mutex);
+   for (uint32_t i = 1; i < max; i++) {
+      if (!(instance->ring_idx_used & (1ull << i))) {
+         instance->ring_idx_used |= 1ull << i;
+         ring_idx = i;
+         break;
+      }
+   }
+   mtx_unlock(&instance->ring_idx_mutex);
+   return ring_idx;
+}
+
+void
+pvk_instance_release_ring_idx(struct pvk_instance *instance, uint32_t ring_idx)
+{
+   if (!ring_idx)
+      return;
+   mtx_lock(&instance->ring_idx_mutex);
+   instance->ring_idx_used &= ~(1ull << ring_idx);
+   mtx_unlock(&instance->ring_idx_mutex);
 }

@@ -23,6 +23,10 @@ struct pvk_instance {
    uint32_t renderer_version;
    uint32_t renderer_api_version;
 
+   /* fence timelines (ring_idx) handed to queues; bit 0 is the CPU timeline, never handed out */
+   mtx_t ring_idx_mutex;
+   uint64_t ring_idx_used;
+
    /* physical devices, enumerated once under the mutex */
    mtx_t physical_device_mutex;
    bool physical_devices_enumerated;
@@ -74,6 +78,8 @@ struct pvk_queue {
    uint32_t family;
    uint32_t index;
    VkDeviceQueueCreateFlags flags;
+   /* the renderer timeline this queue's submissions signal on (1..max_timeline_count-1) */
+   uint32_t ring_idx;
 };
 PVK_DEFINE_HANDLE_CASTS(pvk_queue, base, VkQueue, VK_OBJECT_TYPE_QUEUE)
 
@@ -87,6 +93,10 @@ struct pvk_device {
    struct pvk_queue *queues;
 };
 PVK_DEFINE_HANDLE_CASTS(pvk_device, base, VkDevice, VK_OBJECT_TYPE_DEVICE)
+
+/* pvk_instance.c: a free ring_idx (0 when all are taken), and giving it back */
+uint32_t pvk_instance_acquire_ring_idx(struct pvk_instance *instance);
+void pvk_instance_release_ring_idx(struct pvk_instance *instance, uint32_t ring_idx);
 
 /* pvk_physical_device.c */
 VkResult pvk_instance_enumerate_physical_devices(struct pvk_instance *instance);

@@ -187,7 +187,11 @@ pvk_physical_device_has_struct(const struct pvk_physical_device *pdev, const str
       return false;
    if (s->core_version && s->core_version <= pdev->renderer_version)
       return true;
-   return s->ext_index >= 0 && pdev->supported_extensions[s->ext_index];
+   for (uint32_t i = 0; i < PVK_STRUCT_MAX_EXTS && s->ext_index[i] >= 0; i++) {
+      if (pdev->supported_extensions[s->ext_index[i]])
+         return true;
+   }
+   return false;
 }
 
 /*

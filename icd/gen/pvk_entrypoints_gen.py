@@ -106,7 +106,9 @@ class Registry:
                     tn = self.struct_aliases.get(t.get('name'), t.get('name'))
                     origin = self.type_origin.setdefault(tn, [None, None])
                     if origin[1] is None:
-                        origin[1] = name
+                        origin[1] = []
+                    if name not in origin[1]:
+                        origin[1].append(name)
 
     def resolve(self, name):
         while name in self.aliases:
@@ -174,10 +176,11 @@ def main():
     h.append('struct pvk_entrypoint {\n   const char *name;\n   PFN_vkVoidFunction pfn;\n};\n')
     h.append('struct pvk_extension_info {\n   const char *name;\n   uint32_t number;\n   uint32_t spec_version;\n};\n')
     h.append('/* A struct that extends VkPhysicalDeviceFeatures2 or VkPhysicalDeviceProperties2. */')
+    h.append('#define PVK_STRUCT_MAX_EXTS 4')
     h.append('struct pvk_struct_info {\n   const char *name;\n   VkStructureType stype;\n   uint32_t size;\n'
              '   /* core version that brings it (0: none) */\n   uint32_t core_version;\n'
-             '   /* index in pvk_device_extensions of the extension that brings it (-1: none) */\n'
-             '   int32_t ext_index;\n'
+             '   /* indices in pvk_device_extensions of the extensions that bring it (-1: none) */\n'
+             '   int16_t ext_index[PVK_STRUCT_MAX_EXTS];\n'
              '   /* has pointer members besides pNext (output arrays): never cached */\n'
              '   bool has_pointers;\n};\n')
     for n in impl:
@@ -237,9 +240,10 @@ def main():
         c.append('const struct pvk_struct_info pvk_%s_structs[PVK_%s_STRUCT_COUNT] = {' % (kind, kind.upper()))
         for name, stype, ver, ext, pointers in rows:
             core = 'VK_API_VERSION_%d_%d' % ver if ver else '0'
-            idx = dev_ext_index.get(ext, -1) if ext else -1
-            c.append('   { "%s", %s, sizeof(%s), %s, %d, %s },' % (name, stype, name, core, idx,
-                                                              'true' if pointers else 'false'))
+            idx = [dev_ext_index[e] for e in (ext or []) if e in dev_ext_index][:4]
+            idx += [-1] * (4 - len(idx))
+            c.append('   { "%s", %s, sizeof(%s), %s, { %s }, %s },' % (
+                name, stype, name, core, ', '.join(str(i) for i in idx), 'true' if pointers else 'false'))
         c.append('};\n')
 
     with open(args.out_h, 'w') as f:
