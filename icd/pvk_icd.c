@@ -3,79 +3,13 @@
  * Interface Negotiation" and "Driver Dispatchable Object Creation"): pvk exports exactly
  * vk_icdNegotiateLoaderICDInterfaceVersion, vk_icdGetInstanceProcAddr and
  * vk_icdGetPhysicalDeviceProcAddr (icd/pvk.sym); everything else is reached through them, from the
- * tables icd/gen/pvk_entrypoints_gen.py generates out of vk.xml. Also: process-wide debug flags
- * and logging.
+ * tables icd/gen/pvk_entrypoints_gen.py generates out of vk.xml.
  */
-#include <stdarg.h>
-#include <threads.h>
-#include <time.h>
-
 #include "pvk_instance.h"
 
 /* interface 5 and up let pvk report apiVersion > 1.0 without the loader rejecting it */
 #define PVK_MIN_LOADER_INTERFACE 5
 #define PVK_MAX_LOADER_INTERFACE 7
-
-uint32_t pvk_debug;
-
-static const struct {
-   const char *name;
-   uint32_t flag;
-} pvk_debug_options[] = {
-   { "init", PVK_DEBUG_INIT },
-   { "vtest", PVK_DEBUG_VTEST },
-   { "ring", PVK_DEBUG_RING },
-   { "result", PVK_DEBUG_RESULT },
-};
-
-static void
-pvk_debug_parse(void)
-{
-   const char *env = getenv("PVK_DEBUG");
-   while (env && *env) {
-      const size_t len = strcspn(env, ",");
-      for (size_t i = 0; i < PVK_ARRAY_SIZE(pvk_debug_options); i++) {
-         if (strlen(pvk_debug_options[i].name) == len && !strncmp(env, pvk_debug_options[i].name, len))
-            pvk_debug |= pvk_debug_options[i].flag;
-      }
-      env += len + (env[len] == ',');
-   }
-}
-
-/* Parse PVK_DEBUG (comma-separated flag names) once per process. */
-void
-pvk_debug_init(void)
-{
-   static once_flag once = ONCE_FLAG_INIT;
-   call_once(&once, pvk_debug_parse);
-}
-
-void
-pvk_log(const char *fmt, ...)
-{
-   char buf[512];
-   va_list ap;
-   va_start(ap, fmt);
-   vsnprintf(buf, sizeof(buf), fmt, ap);
-   va_end(ap);
-   fprintf(stderr, "pvk: %s\n", buf);
-}
-
-VkResult
-pvk_result_log(VkResult result, const char *func)
-{
-   if (result < VK_SUCCESS && PVK_DEBUG(RESULT))
-      pvk_log("%s returns %d", func, result);
-   return result;
-}
-
-int64_t
-pvk_now_ns(void)
-{
-   struct timespec ts;
-   clock_gettime(CLOCK_MONOTONIC, &ts);
-   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /*
  * Loader interface negotiation. *pSupportedVersion: in, the loader's highest version; out, the

@@ -96,13 +96,15 @@ pvk_physical_device_init_renderer_extensions(struct pvk_physical_device *pdev)
    VkPhysicalDevice handle = pvk_physical_device_to_handle(pdev);
    uint32_t count = 0;
    VkResult result;
-   PVK_CALL(pvk_pdev_ring(pdev), result, vkEnumerateDeviceExtensionProperties, handle, NULL, &count, NULL);
+   PVK_CALL_ARRAY(pvk_pdev_ring(pdev), result, PVK_REPLY_COUNT_OFFSET_RESULT, 0, (VkExtensionProperties *)NULL,
+                  vkEnumerateDeviceExtensionProperties, handle, NULL, &count, NULL);
    if (result != VK_SUCCESS)
       return result;
    VkExtensionProperties *props = calloc(PVK_MAX(count, 1), sizeof(*props));
    if (!props)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
-   PVK_CALL(pvk_pdev_ring(pdev), result, vkEnumerateDeviceExtensionProperties, handle, NULL, &count, props);
+   PVK_CALL_ARRAY(pvk_pdev_ring(pdev), result, PVK_REPLY_COUNT_OFFSET_RESULT, count, props,
+                  vkEnumerateDeviceExtensionProperties, handle, NULL, &count, props);
    if (result < VK_SUCCESS) {
       free(props);
       return result;
@@ -404,7 +406,8 @@ pvk_physical_device_init_queue_families(struct pvk_physical_device *pdev)
    VkPhysicalDevice handle = pvk_physical_device_to_handle(pdev);
    uint32_t count = 0;
    VkResult result;
-   PVK_CALL_VOID(pvk_pdev_ring(pdev), result, vkGetPhysicalDeviceQueueFamilyProperties2, handle, &count, NULL);
+   PVK_CALL_ARRAY_VOID(pvk_pdev_ring(pdev), result, 0, (VkQueueFamilyProperties2 *)NULL,
+                       vkGetPhysicalDeviceQueueFamilyProperties2, handle, &count, NULL);
    if (result != VK_SUCCESS)
       return result;
    VkQueueFamilyProperties2 *props = calloc(PVK_MAX(count, 1), sizeof(*props));
@@ -412,7 +415,8 @@ pvk_physical_device_init_queue_families(struct pvk_physical_device *pdev)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    for (uint32_t i = 0; i < count; i++)
       props[i].sType = VK_STRUCTURE_TYPE_QUEUE_FAMILY_PROPERTIES_2;
-   PVK_CALL_VOID(pvk_pdev_ring(pdev), result, vkGetPhysicalDeviceQueueFamilyProperties2, handle, &count, props);
+   PVK_CALL_ARRAY_VOID(pvk_pdev_ring(pdev), result, count, props, vkGetPhysicalDeviceQueueFamilyProperties2, handle,
+                       &count, props);
    if (result != VK_SUCCESS) {
       free(props);
       return result;
@@ -520,7 +524,8 @@ pvk_instance_enumerate_locked(struct pvk_instance *instance)
    VkInstance handle = pvk_instance_to_handle(instance);
    uint32_t count = 0;
    VkResult result;
-   PVK_CALL(instance->ring, result, vkEnumeratePhysicalDevices, handle, &count, NULL);
+   PVK_CALL_ARRAY(instance->ring, result, PVK_REPLY_COUNT_OFFSET_RESULT, 0, (VkPhysicalDevice *)NULL,
+                  vkEnumeratePhysicalDevices, handle, &count, NULL);
    if (result != VK_SUCCESS || !count)
       return result;
 
@@ -537,7 +542,8 @@ pvk_instance_enumerate_locked(struct pvk_instance *instance)
       pdevs[i].instance = instance;
       handles[i] = pvk_physical_device_to_handle(&pdevs[i]);
    }
-   PVK_CALL(instance->ring, result, vkEnumeratePhysicalDevices, handle, &count, handles);
+   PVK_CALL_ARRAY(instance->ring, result, PVK_REPLY_COUNT_OFFSET_RESULT, count, handles,
+                  vkEnumeratePhysicalDevices, handle, &count, handles);
    if (result < VK_SUCCESS)
       goto out;
 
@@ -951,7 +957,8 @@ pvk_GetPhysicalDeviceFragmentShadingRatesKHR(VkPhysicalDevice physicalDevice, ui
 {
    struct pvk_physical_device *pdev = pvk_physical_device_from_handle(physicalDevice);
    VkResult result;
-   PVK_CALL(pvk_pdev_ring(pdev), result, vkGetPhysicalDeviceFragmentShadingRatesKHR, physicalDevice, pCount, pRates);
+   PVK_CALL_ARRAY(pvk_pdev_ring(pdev), result, PVK_REPLY_COUNT_OFFSET_RESULT, *pCount, pRates,
+                  vkGetPhysicalDeviceFragmentShadingRatesKHR, physicalDevice, pCount, pRates);
    return pvk_error(result);
 }
 
@@ -962,7 +969,7 @@ pvk_GetPhysicalDeviceCalibrateableTimeDomainsKHR(VkPhysicalDevice physicalDevice
 {
    struct pvk_physical_device *pdev = pvk_physical_device_from_handle(physicalDevice);
    VkResult result;
-   PVK_CALL(pvk_pdev_ring(pdev), result, vkGetPhysicalDeviceCalibrateableTimeDomainsEXT, physicalDevice, pCount,
-            pDomains);
+   PVK_CALL_ARRAY(pvk_pdev_ring(pdev), result, PVK_REPLY_COUNT_OFFSET_RESULT, *pCount, pDomains,
+                  vkGetPhysicalDeviceCalibrateableTimeDomainsEXT, physicalDevice, pCount, pDomains);
    return pvk_error(result);
 }

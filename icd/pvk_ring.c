@@ -290,6 +290,8 @@ pvk_ring_set_reply_stream(struct vn_ring *ring, size_t size)
    VkResult result = pvk_ring_ensure_shmem(ring, &ring->reply, size, PVK_RING_REPLY_SIZE);
    if (result != VK_SUCCESS)
       return result;
+   /* no stale reply may pass for the next one (see the check in vn_ring_submit_command) */
+   memset(ring->reply.ptr, 0, 4);
    const VkCommandStreamDescriptionMESA stream = {
       .resourceId = ring->reply.res_id,
       .offset = 0,
@@ -322,6 +324,12 @@ vn_ring_submit_command(struct vn_ring *ring, struct vn_ring_submit_command *subm
    submit->seqno = ring->cur;
    if (result == VK_SUCCESS && submit->reply_size)
       result = pvk_ring_wait_seqno(ring, submit->seqno);
+
+   /* A reply starts with the type of the command it answers; the generated decoders assert on
+    * it, so a mismatch (a desynced or corrupted stream) is caught here, before decoding. */
+   if (result == VK_SUCCESS && submit->reply_size &&
+       (submit->reply_size < 4 || memcmp(ring->reply.ptr, submit->command.base, 4)))
+      result = pvk_ring_set_lost(ring, "reply does not answer the command");
    submit->result = result;
 
    if (result == VK_SUCCESS && submit->reply_size) {
@@ -349,6 +357,23 @@ pvk_ring_end_reply(struct vn_ring *ring, struct vn_ring_submit_command *submit, 
       result = pvk_ring_set_lost(ring, "truncated or corrupted reply");
    vn_ring_free_command_reply(ring, submit);
    return result;
+}
+
+void
+pvk_reply_check_array(struct vn_cs_decoder *dec, size_t count_offset, uint32_t capacity, bool has_array)
+{
+   const size_t avail = (size_t)(dec->end - dec->cur);
+   uint64_t present, array_size;
+   uint32_t count;
+   if (avail < count_offset + 4 + 8) {
+      vn_cs_decoder_set_fatal(dec);
+      return;
+   }
+   memcpy(&present, dec->cur + count_offset - 8, 8);
+   memcpy(&count, dec->cur + count_offset, 4);
+   memcpy(&array_size, dec->cur + count_offset + 4, 8);
+   if (present != 1 || (has_array ? (count > capacity || (array_size && array_size != count)) : array_size != 0))
+      vn_cs_decoder_set_fatal(dec);
 }
 
 VkResult

@@ -166,4 +166,54 @@ VkResult pvk_ring_roundtrip(struct vn_ring *ring);
       (result) = pvk_ring_end_reply((ring), &_pvk_submit, VK_SUCCESS);                            \
    } while (0)
 
+/*
+ * The generated decoders of enumerations trust the element count the renderer sends: a count
+ * above the caller's array (or any array when the caller passed NULL) would write out of bounds.
+ * Check it before decoding. count_offset: byte offset of the count value in the reply (after the
+ * command type, the VkResult if any, and the u64 "pointer present" word); capacity: the caller's
+ * array length; has_array: whether the caller passed an array. Marks dec fatal on a violation.
+ */
+void pvk_reply_check_array(struct vn_cs_decoder *dec, size_t count_offset, uint32_t capacity, bool has_array);
+
+/* Offsets of the count in enumeration replies: [type][VkResult][u64 1][u32 count][u64 array size] */
+#define PVK_REPLY_COUNT_OFFSET_RESULT 16
+/* ... and in those of void commands: [type][u64 1][u32 count][u64 array size] */
+#define PVK_REPLY_COUNT_OFFSET_VOID 12
+
+/* PVK_CALL for enumerations: the reply's count is checked against the caller's array first. */
+#define PVK_CALL_ARRAY(ring, result, count_offset, capacity, array, cmd, ...)                     \
+   do {                                                                                           \
+      const uint32_t _pvk_cap = (array) ? (capacity) : 0;                                         \
+      struct vn_ring_submit_command _pvk_submit;                                                  \
+      vn_submit_##cmd((ring), VK_COMMAND_GENERATE_REPLY_BIT_EXT, __VA_ARGS__, &_pvk_submit);      \
+      struct vn_cs_decoder *_pvk_dec = vn_ring_get_command_reply((ring), &_pvk_submit);           \
+      if (!_pvk_dec) {                                                                            \
+         (result) = _pvk_submit.result;                                                           \
+         break;                                                                                   \
+      }                                                                                           \
+      pvk_reply_check_array(_pvk_dec, (count_offset), _pvk_cap, (array) != NULL);                 \
+      if (vn_cs_decoder_get_fatal(_pvk_dec)) {                                                    \
+         (result) = pvk_ring_end_reply((ring), &_pvk_submit, VK_SUCCESS);                         \
+         break;                                                                                   \
+      }                                                                                           \
+      (result) = pvk_ring_end_reply((ring), &_pvk_submit, vn_decode_##cmd##_reply(_pvk_dec, __VA_ARGS__)); \
+   } while (0)
+
+/* Same for void enumerations (vkGetPhysicalDeviceQueueFamilyProperties2). */
+#define PVK_CALL_ARRAY_VOID(ring, result, capacity, array, cmd, ...)                              \
+   do {                                                                                           \
+      const uint32_t _pvk_cap = (array) ? (capacity) : 0;                                         \
+      struct vn_ring_submit_command _pvk_submit;                                                  \
+      vn_submit_##cmd((ring), VK_COMMAND_GENERATE_REPLY_BIT_EXT, __VA_ARGS__, &_pvk_submit);      \
+      struct vn_cs_decoder *_pvk_dec = vn_ring_get_command_reply((ring), &_pvk_submit);           \
+      if (!_pvk_dec) {                                                                            \
+         (result) = _pvk_submit.result;                                                           \
+         break;                                                                                   \
+      }                                                                                           \
+      pvk_reply_check_array(_pvk_dec, PVK_REPLY_COUNT_OFFSET_VOID, _pvk_cap, (array) != NULL);    \
+      if (!vn_cs_decoder_get_fatal(_pvk_dec))                                                     \
+         vn_decode_##cmd##_reply(_pvk_dec, __VA_ARGS__);                                          \
+      (result) = pvk_ring_end_reply((ring), &_pvk_submit, VK_SUCCESS);                            \
+   } while (0)
+
 #endif /* VN_RING_H */
