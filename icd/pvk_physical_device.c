@@ -160,13 +160,19 @@ pvk_physical_device_init_extensions(struct pvk_physical_device *pdev)
    uint32_t count = 0;
    for (uint32_t i = 0; i < PVK_DEVICE_EXTENSION_COUNT; i++)
       count += pdev->supported_extensions[i];
-   count += PVK_ARRAY_SIZE(pvk_native_extensions);
+   count += PVK_ARRAY_SIZE(pvk_native_extensions) + 1;
    pdev->extensions = calloc(count, sizeof(*pdev->extensions));
    if (!pdev->extensions)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
 
    for (uint32_t i = 0; i < PVK_ARRAY_SIZE(pvk_native_extensions); i++) {
       const int32_t index = pvk_ext(pvk_native_extensions[i]);
+      pdev->supported_extensions[index] = true;
+      pdev->renderer_ext_spec[index] = pvk_device_extensions[index].spec_version;
+   }
+   /* VK_EXT_pci_bus_info: the guest's PCI address of the virtio-gpu device (virtgpu only) */
+   if (pdev->instance->renderer->info.has_pci_bus_info) {
+      const int32_t index = pvk_ext("VK_EXT_pci_bus_info");
       pdev->supported_extensions[index] = true;
       pdev->renderer_ext_spec[index] = pvk_device_extensions[index].spec_version;
    }
@@ -386,6 +392,15 @@ pvk_physical_device_adjust_properties(struct pvk_physical_device *pdev)
    PVK_FOR_COPY(pdev, property, VkPhysicalDeviceFragmentShadingRatePropertiesKHR,
                 VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FRAGMENT_SHADING_RATE_PROPERTIES_KHR, p)
       p->fragmentShadingRateWithCustomSampleLocations = VK_FALSE;
+
+   PVK_FOR_COPY(pdev, property, VkPhysicalDevicePCIBusInfoPropertiesEXT,
+                VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PCI_BUS_INFO_PROPERTIES_EXT, p)
+   {
+      p->pciDomain = info->pci_bus_info.pciDomain;
+      p->pciBus = info->pci_bus_info.pciBus;
+      p->pciDevice = info->pci_bus_info.pciDevice;
+      p->pciFunction = info->pci_bus_info.pciFunction;
+   }
 
    /* VK_EXT_physical_device_drm comes from the transport, not from the host's device */
    PVK_FOR_COPY(pdev, property, VkPhysicalDeviceDrmPropertiesEXT,
