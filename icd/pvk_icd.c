@@ -64,8 +64,5 @@ pvk_GetDeviceProcAddr(VkDevice device, const char *pName)
 {
    if (!device || !pName)
       return NULL;
-   PFN_vkVoidFunction pfn = pvk_lookup_device_entrypoint(pName);
-   if (!pfn && PVK_DEBUG(INIT))
-      pvk_log("vkGetDeviceProcAddr: %s is not implemented", pName);
-   return pfn;
+   return pvk_lookup_device_entrypoint(pName);
 }
