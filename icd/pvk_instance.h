@@ -69,6 +69,8 @@ struct pvk_physical_device {
    /* format properties, filled on first use (VK_FORMAT values < 2^31 in the core range only) */
    mtx_t format_mutex;
    struct pvk_format_cache *format_cache;
+   /* image format properties: a bounded cache, FIFO replacement, under format_mutex */
+   struct pvk_image_format_cache *image_format_cache;
 };
 PVK_DEFINE_HANDLE_CASTS(pvk_physical_device, base, VkPhysicalDevice, VK_OBJECT_TYPE_PHYSICAL_DEVICE)
 

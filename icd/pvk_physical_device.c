@@ -530,6 +530,7 @@ pvk_physical_device_fini(struct pvk_physical_device *pdev)
    free(pdev->queue_families);
    free(pdev->extensions);
    free(pdev->format_cache);
+   free(pdev->image_format_cache);
 }
 
 /* Enumerate the renderer's devices and groups once; later calls return the same objects. */
@@ -884,17 +885,38 @@ pvk_GetPhysicalDeviceFormatProperties2(VkPhysicalDevice physicalDevice, VkFormat
    }
 }
 
-/* Image format queries depend on many parameters and are asked of the renderer each time. */
-VKAPI_ATTR VkResult VKAPI_CALL
-pvk_GetPhysicalDeviceImageFormatProperties(VkPhysicalDevice physicalDevice, VkFormat format, VkImageType type,
-                                           VkImageTiling tiling, VkImageUsageFlags usage,
-                                           VkImageCreateFlags flags, VkImageFormatProperties *pProps)
+/*
+ * Image format properties are immutable too, but keyed by five parameters: the plain queries
+ * (no pNext on either side) are cached in a bounded table, FIFO replacement; queries with chains
+ * (external memory, modifiers, usage lists...) go to the renderer each time.
+ */
+#define PVK_IMAGE_FORMAT_CACHE_SIZE 128
+
+struct pvk_image_format_cache {
+   struct pvk_image_format_entry {
+      bool valid;
+      VkFormat format;
+      VkImageType type;
+      VkImageTiling tiling;
+      VkImageUsageFlags usage;
+      VkImageCreateFlags flags;
+      VkResult result;
+      VkImageFormatProperties props;
+   } entries[PVK_IMAGE_FORMAT_CACHE_SIZE];
+   uint32_t next; /* the slot replaced next */
+};
+
+static struct pvk_image_format_entry *
+pvk_image_format_cache_find(struct pvk_physical_device *pdev, const VkPhysicalDeviceImageFormatInfo2 *info)
 {
-   struct pvk_physical_device *pdev = pvk_physical_device_from_handle(physicalDevice);
-   VkResult result;
-   PVK_CALL(pvk_pdev_ring(pdev), result, vkGetPhysicalDeviceImageFormatProperties, physicalDevice, format, type,
-            tiling, usage, flags, pProps);
-   return pvk_error(result);
+   struct pvk_image_format_cache *cache = pdev->image_format_cache;
+   for (uint32_t i = 0; cache && i < PVK_IMAGE_FORMAT_CACHE_SIZE; i++) {
+      struct pvk_image_format_entry *e = &cache->entries[i];
+      if (e->valid && e->format == info->format && e->type == info->type && e->tiling == info->tiling &&
+          e->usage == info->usage && e->flags == info->flags)
+         return e;
+   }
+   return NULL;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -905,9 +927,61 @@ pvk_GetPhysicalDeviceImageFormatProperties2(VkPhysicalDevice physicalDevice,
    struct pvk_physical_device *pdev = pvk_physical_device_from_handle(physicalDevice);
    if (pInfo->flags & VK_IMAGE_CREATE_SPARSE_BINDING_BIT)
       return VK_ERROR_FORMAT_NOT_SUPPORTED; /* no sparse in pvk yet */
+   const bool cacheable = !pInfo->pNext && !pProps->pNext;
+   if (cacheable) {
+      mtx_lock(&pdev->format_mutex);
+      const struct pvk_image_format_entry *e = pvk_image_format_cache_find(pdev, pInfo);
+      if (e) {
+         const VkResult result = e->result;
+         pProps->imageFormatProperties = e->props;
+         mtx_unlock(&pdev->format_mutex);
+         return result;
+      }
+      mtx_unlock(&pdev->format_mutex);
+   }
+
    VkResult result;
    PVK_CALL(pvk_pdev_ring(pdev), result, vkGetPhysicalDeviceImageFormatProperties2, physicalDevice, pInfo, pProps);
-   return pvk_error(result);
+   if (cacheable && (result == VK_SUCCESS || result == VK_ERROR_FORMAT_NOT_SUPPORTED)) {
+      mtx_lock(&pdev->format_mutex);
+      if (!pdev->image_format_cache)
+         pdev->image_format_cache = calloc(1, sizeof(*pdev->image_format_cache));
+      struct pvk_image_format_cache *cache = pdev->image_format_cache;
+      if (cache && !pvk_image_format_cache_find(pdev, pInfo)) {
+         cache->entries[cache->next] = (struct pvk_image_format_entry){
+            .valid = true,
+            .format = pInfo->format,
+            .type = pInfo->type,
+            .tiling = pInfo->tiling,
+            .usage = pInfo->usage,
+            .flags = pInfo->flags,
+            .result = result,
+            .props = pProps->imageFormatProperties,
+         };
+         cache->next = (cache->next + 1) % PVK_IMAGE_FORMAT_CACHE_SIZE;
+      }
+      mtx_unlock(&pdev->format_mutex);
+   }
+   return result == VK_ERROR_FORMAT_NOT_SUPPORTED ? result : pvk_error(result);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+pvk_GetPhysicalDeviceImageFormatProperties(VkPhysicalDevice physicalDevice, VkFormat format, VkImageType type,
+                                           VkImageTiling tiling, VkImageUsageFlags usage,
+                                           VkImageCreateFlags flags, VkImageFormatProperties *pProps)
+{
+   const VkPhysicalDeviceImageFormatInfo2 info = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGE_FORMAT_INFO_2,
+      .format = format,
+      .type = type,
+      .tiling = tiling,
+      .usage = usage,
+      .flags = flags,
+   };
+   VkImageFormatProperties2 props = { .sType = VK_STRUCTURE_TYPE_IMAGE_FORMAT_PROPERTIES_2 };
+   const VkResult result = pvk_GetPhysicalDeviceImageFormatProperties2(physicalDevice, &info, &props);
+   *pProps = props.imageFormatProperties;
+   return result;
 }
 
 /* pvk offers no sparse residency (pvk_physical_device_disable_sparse): no properties */
