@@ -306,6 +306,7 @@ int pvgpu_cmd_get_display_info(struct pvgpu_device *pvdev)
 	pvgpu_vbuf_put(pvdev, vbuf);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(pvgpu_cmd_get_display_info);
 
 /**
  * pvgpu_cmd_get_capset_infos() - GET_CAPSET_INFO for every capset index

@@ -589,6 +589,9 @@ int pvgpu_bo_create_blob(struct pvgpu_device *pvdev, struct drm_file *file,
 
 	if (!size || size < args->size)
 		return -EINVAL;
+	/* Guest blobs are pinned: more than the guest's RAM cannot work. */
+	if (guest && size >> PAGE_SHIFT > totalram_pages())
+		return -ENOMEM;
 
 	if (guest) {
 		shmem = drm_gem_shmem_create(&pvdev->drm, size);
@@ -674,6 +677,8 @@ int pvgpu_bo_create_3d(struct pvgpu_device *pvdev, struct drm_file *file,
 
 	if (size < args->size)
 		return -EINVAL;
+	if (size >> PAGE_SHIFT > totalram_pages())
+		return -ENOMEM;
 	shmem = drm_gem_shmem_create(&pvdev->drm, size);
 	if (IS_ERR(shmem))
 		return PTR_ERR(shmem);
