@@ -51,7 +51,8 @@ pvk_GetImageMemoryRequirements2(VkDevice _device, const VkImageMemoryRequirement
 {
    struct pvk_device *dev = pvk_device_from_handle(_device);
    VkResult result;
-   PVK_CALL_VOID(dev->ring, result, vkGetImageMemoryRequirements2, _device, pInfo, pReqs);
+   PVK_CALL_CHAIN_VOID(dev->ring, result, pReqs, VkMemoryRequirements2, vkGetImageMemoryRequirements2, _device,
+                       pInfo, pReqs);
    if (result != VK_SUCCESS)
       memset(&pReqs->memoryRequirements, 0, sizeof(pReqs->memoryRequirements));
 }
@@ -75,7 +76,8 @@ pvk_GetDeviceImageMemoryRequirements(VkDevice _device, const VkDeviceImageMemory
 {
    struct pvk_device *dev = pvk_device_from_handle(_device);
    VkResult result;
-   PVK_CALL_VOID(dev->ring, result, vkGetDeviceImageMemoryRequirements, _device, pInfo, pReqs);
+   PVK_CALL_CHAIN_VOID(dev->ring, result, pReqs, VkMemoryRequirements2, vkGetDeviceImageMemoryRequirements,
+                       _device, pInfo, pReqs);
    if (result != VK_SUCCESS)
       memset(&pReqs->memoryRequirements, 0, sizeof(pReqs->memoryRequirements));
 }

@@ -139,8 +139,9 @@ pvk_physical_device_semaphore_sync_fd_importable(struct pvk_physical_device *pde
    };
    VkExternalSemaphoreProperties props = { .sType = VK_STRUCTURE_TYPE_EXTERNAL_SEMAPHORE_PROPERTIES };
    VkResult result;
-   PVK_CALL_VOID(pvk_pdev_ring(pdev), result, vkGetPhysicalDeviceExternalSemaphoreProperties,
-                 pvk_physical_device_to_handle(pdev), &info, &props);
+   PVK_CALL_CHAIN_VOID(pvk_pdev_ring(pdev), result, &props, VkExternalSemaphoreProperties,
+                       vkGetPhysicalDeviceExternalSemaphoreProperties, pvk_physical_device_to_handle(pdev), &info,
+                       &props);
    return result == VK_SUCCESS && (props.externalSemaphoreFeatures & VK_EXTERNAL_SEMAPHORE_FEATURE_IMPORTABLE_BIT);
 }
 
@@ -239,10 +240,12 @@ pvk_physical_device_snapshot_chain(struct pvk_physical_device *pdev, bool featur
 
    VkPhysicalDevice handle = pvk_physical_device_to_handle(pdev);
    if (features) {
-      PVK_CALL_VOID(pvk_pdev_ring(pdev), result, vkGetPhysicalDeviceFeatures2, handle, &feats2);
+      PVK_CALL_CHAIN_VOID(pvk_pdev_ring(pdev), result, &feats2, VkPhysicalDeviceFeatures2,
+                          vkGetPhysicalDeviceFeatures2, handle, &feats2);
       pdev->features = feats2.features;
    } else {
-      PVK_CALL_VOID(pvk_pdev_ring(pdev), result, vkGetPhysicalDeviceProperties2, handle, &props2);
+      PVK_CALL_CHAIN_VOID(pvk_pdev_ring(pdev), result, &props2, VkPhysicalDeviceProperties2,
+                          vkGetPhysicalDeviceProperties2, handle, &props2);
       pdev->properties = props2.properties;
    }
 
@@ -452,8 +455,8 @@ pvk_physical_device_init_memory_properties(struct pvk_physical_device *pdev)
 {
    VkPhysicalDeviceMemoryProperties2 props2 = { .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_PROPERTIES_2 };
    VkResult result;
-   PVK_CALL_VOID(pvk_pdev_ring(pdev), result, vkGetPhysicalDeviceMemoryProperties2,
-                 pvk_physical_device_to_handle(pdev), &props2);
+   PVK_CALL_CHAIN_VOID(pvk_pdev_ring(pdev), result, &props2, VkPhysicalDeviceMemoryProperties2,
+                       vkGetPhysicalDeviceMemoryProperties2, pvk_physical_device_to_handle(pdev), &props2);
    if (result != VK_SUCCESS)
       return result;
    pdev->memory_properties = props2.memoryProperties;
@@ -832,8 +835,8 @@ pvk_physical_device_get_format(struct pvk_physical_device *pdev, VkFormat format
       .sType = VK_STRUCTURE_TYPE_FORMAT_PROPERTIES_2,
       .pNext = PVK_HAS_EXT(pdev, "VK_KHR_format_feature_flags2") ? &props3 : NULL,
    };
-   PVK_CALL_VOID(pvk_pdev_ring(pdev), result, vkGetPhysicalDeviceFormatProperties2,
-                 pvk_physical_device_to_handle(pdev), format, &props2);
+   PVK_CALL_CHAIN_VOID(pvk_pdev_ring(pdev), result, &props2, VkFormatProperties2,
+                       vkGetPhysicalDeviceFormatProperties2, pvk_physical_device_to_handle(pdev), format, &props2);
    if (result != VK_SUCCESS)
       goto out_unlock;
    out->format = format;
@@ -868,8 +871,8 @@ pvk_GetPhysicalDeviceFormatProperties2(VkPhysicalDevice physicalDevice, VkFormat
    if (!cacheable) {
       /* modifier lists are arrays the caller sizes: ask the renderer each time */
       VkResult result;
-      PVK_CALL_VOID(pvk_pdev_ring(pdev), result, vkGetPhysicalDeviceFormatProperties2, physicalDevice, format,
-                    pProps);
+      PVK_CALL_CHAIN_VOID(pvk_pdev_ring(pdev), result, pProps, VkFormatProperties2,
+                          vkGetPhysicalDeviceFormatProperties2, physicalDevice, format, pProps);
       (void)result;
       return;
    }
@@ -941,7 +944,8 @@ pvk_GetPhysicalDeviceImageFormatProperties2(VkPhysicalDevice physicalDevice,
    }
 
    VkResult result;
-   PVK_CALL(pvk_pdev_ring(pdev), result, vkGetPhysicalDeviceImageFormatProperties2, physicalDevice, pInfo, pProps);
+   PVK_CALL_CHAIN(pvk_pdev_ring(pdev), result, pProps, VkImageFormatProperties2,
+                  vkGetPhysicalDeviceImageFormatProperties2, physicalDevice, pInfo, pProps);
    if (cacheable && (result == VK_SUCCESS || result == VK_ERROR_FORMAT_NOT_SUPPORTED)) {
       mtx_lock(&pdev->format_mutex);
       if (!pdev->image_format_cache)

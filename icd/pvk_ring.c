@@ -374,6 +374,63 @@ pvk_reply_check_array(struct vn_cs_decoder *dec, size_t count_offset, uint32_t c
       vn_cs_decoder_set_fatal(dec);
 }
 
+void
+pvk_reply_check_chain(struct vn_cs_decoder *dec, size_t ptr_offset, const void *head,
+                      pvk_sizeof_pnext_fn sizeof_pnext)
+{
+   const uint8_t *p = dec->cur + ptr_offset;
+   const uint8_t *end = dec->end;
+   uint64_t present;
+   uint32_t stype;
+   if (end - p < 12) {
+      vn_cs_decoder_set_fatal(dec);
+      return;
+   }
+   memcpy(&present, p, 8);
+   memcpy(&stype, p + 8, 4);
+   const VkBaseOutStructure *cursor = head;
+   if (present != 1 || stype != (uint32_t)cursor->sType) {
+      vn_cs_decoder_set_fatal(dec);
+      return;
+   }
+   p += 12;
+   cursor = cursor->pNext;
+   for (;;) {
+      if (end - p < 8) {
+         vn_cs_decoder_set_fatal(dec);
+         return;
+      }
+      memcpy(&present, p, 8);
+      p += 8;
+      if (!present)
+         return;
+      if (present != 1 || end - p < 4) {
+         vn_cs_decoder_set_fatal(dec);
+         return;
+      }
+      memcpy(&stype, p, 4);
+      p += 4;
+      /* the decoder searches forward from the struct after the previous match */
+      while (cursor && (uint32_t)cursor->sType != stype)
+         cursor = cursor->pNext;
+      if (!cursor) {
+         vn_cs_decoder_set_fatal(dec);
+         return;
+      }
+      /* ... and knows only the structs the protocol can carry */
+      VkBaseOutStructure *s = (VkBaseOutStructure *)cursor;
+      VkBaseOutStructure *next = s->pNext;
+      s->pNext = NULL;
+      const bool known = sizeof_pnext(s) > sizeof(uint64_t);
+      s->pNext = next;
+      if (!known) {
+         vn_cs_decoder_set_fatal(dec);
+         return;
+      }
+      cursor = next;
+   }
+}
+
 VkResult
 pvk_ring_roundtrip(struct vn_ring *ring)
 {

@@ -216,4 +216,39 @@ void pvk_reply_check_array(struct vn_cs_decoder *dec, size_t count_offset, uint3
       (result) = pvk_ring_end_reply((ring), &_pvk_submit, VK_SUCCESS);                            \
    } while (0)
 
+/*
+ * The generated decoders find each struct of a reply's pNext chain by its sType in the caller's
+ * chain and assert when it is missing (or unknown to the protocol). Check the reply's sTypes first:
+ * ptr_offset is the byte offset of the u64 "pointer present" word of the output struct in the reply
+ * (4 after the command type, 8 when a VkResult follows it); head is the caller's output struct;
+ * sizeof_pnext is the generated vn_sizeof_<Head>_pnext (a struct it sizes as a bare NULL is one the
+ * protocol does not know). Marks dec fatal on any mismatch.
+ */
+typedef size_t (*pvk_sizeof_pnext_fn)(const void *pnext);
+void pvk_reply_check_chain(struct vn_cs_decoder *dec, size_t ptr_offset, const void *head,
+                           pvk_sizeof_pnext_fn sizeof_pnext);
+
+/* PVK_CALL/PVK_CALL_VOID for calls that return a struct chain: the chain is checked first. */
+#define PVK_CALL_CHAIN_IMPL(ring, result, ptr_offset, head, head_type, cmd, returns, ...)          \
+   do {                                                                                           \
+      struct vn_ring_submit_command _pvk_submit;                                                  \
+      vn_submit_##cmd((ring), VK_COMMAND_GENERATE_REPLY_BIT_EXT, __VA_ARGS__, &_pvk_submit);      \
+      struct vn_cs_decoder *_pvk_dec = vn_ring_get_command_reply((ring), &_pvk_submit);           \
+      if (!_pvk_dec) {                                                                            \
+         (result) = _pvk_submit.result;                                                           \
+         break;                                                                                   \
+      }                                                                                           \
+      pvk_reply_check_chain(_pvk_dec, (ptr_offset), (head), vn_sizeof_##head_type##_pnext);       \
+      VkResult _pvk_decoded = VK_SUCCESS;                                                         \
+      if (!vn_cs_decoder_get_fatal(_pvk_dec))                                                     \
+         PVK_DECODE_##returns(_pvk_decoded, vn_decode_##cmd##_reply(_pvk_dec, __VA_ARGS__));      \
+      (result) = pvk_ring_end_reply((ring), &_pvk_submit, _pvk_decoded);                          \
+   } while (0)
+#define PVK_DECODE_RESULT(var, expr) (var) = (expr)
+#define PVK_DECODE_VOID(var, expr) (expr)
+#define PVK_CALL_CHAIN(ring, result, head, head_type, cmd, ...) \
+   PVK_CALL_CHAIN_IMPL(ring, result, 8, head, head_type, cmd, RESULT, __VA_ARGS__)
+#define PVK_CALL_CHAIN_VOID(ring, result, head, head_type, cmd, ...) \
+   PVK_CALL_CHAIN_IMPL(ring, result, 4, head, head_type, cmd, VOID, __VA_ARGS__)
+
 #endif /* VN_RING_H */

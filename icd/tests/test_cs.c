@@ -165,6 +165,71 @@ test_decoder_string(void)
    CHECK(memchr(props.extensionName, 0, sizeof(props.extensionName)) != NULL);
 }
 
+/* vkGetPhysicalDeviceFeatures2 replies with a two-struct chain, checked before decoding */
+static void
+test_decoder_chain(void)
+{
+   VkPhysicalDevice16BitStorageFeatures storage = { .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES };
+   VkPhysicalDeviceTimelineSemaphoreFeatures timeline = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TIMELINE_SEMAPHORE_FEATURES,
+      .pNext = &storage,
+   };
+   VkPhysicalDeviceFeatures2 feats = { .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, .pNext = &timeline };
+
+   /* [type][u64 1][FEATURES_2][u64 1][TIMELINE][u64 1][16BIT][u64 0][16bit self][timeline self][features] */
+   uint32_t w[128] = { 0 };
+   uint32_t n = 0;
+   w[n++] = VK_COMMAND_TYPE_vkGetPhysicalDeviceFeatures2_EXT;
+   w[n++] = 1, w[n++] = 0, w[n++] = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
+   const uint32_t first_stype = n + 2;
+   w[n++] = 1, w[n++] = 0, w[n++] = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TIMELINE_SEMAPHORE_FEATURES;
+   const uint32_t second_stype = n + 2;
+   w[n++] = 1, w[n++] = 0, w[n++] = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES;
+   w[n++] = 0, w[n++] = 0;
+   for (int i = 0; i < 4; i++)
+      w[n++] = 1; /* 16-bit storage features */
+   w[n++] = 1;    /* timelineSemaphore */
+   for (int i = 0; i < 55; i++)
+      w[n++] = 1; /* VkPhysicalDeviceFeatures */
+   const size_t size = n * 4;
+
+   struct vn_cs_decoder dec;
+   vn_cs_decoder_init(&dec, w, size);
+   pvk_reply_check_chain(&dec, 4, &feats, vn_sizeof_VkPhysicalDeviceFeatures2_pnext);
+   CHECK(!vn_cs_decoder_get_fatal(&dec));
+   vn_decode_vkGetPhysicalDeviceFeatures2_reply(&dec, VK_NULL_HANDLE, &feats);
+   CHECK(!vn_cs_decoder_get_fatal(&dec));
+   CHECK(timeline.timelineSemaphore && storage.storageBuffer16BitAccess && feats.features.robustBufferAccess);
+
+   /* an sType not in the caller's chain */
+   w[second_stype] = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
+   vn_cs_decoder_init(&dec, w, size);
+   pvk_reply_check_chain(&dec, 4, &feats, vn_sizeof_VkPhysicalDeviceFeatures2_pnext);
+   CHECK(vn_cs_decoder_get_fatal(&dec));
+   /* out of the caller's order */
+   w[first_stype] = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES;
+   w[second_stype] = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TIMELINE_SEMAPHORE_FEATURES;
+   vn_cs_decoder_init(&dec, w, size);
+   pvk_reply_check_chain(&dec, 4, &feats, vn_sizeof_VkPhysicalDeviceFeatures2_pnext);
+   CHECK(vn_cs_decoder_get_fatal(&dec));
+   /* a garbage sType */
+   w[first_stype] = 0x7fff1234;
+   vn_cs_decoder_init(&dec, w, size);
+   pvk_reply_check_chain(&dec, 4, &feats, vn_sizeof_VkPhysicalDeviceFeatures2_pnext);
+   CHECK(vn_cs_decoder_get_fatal(&dec));
+   /* a struct in the caller's chain the protocol does not know */
+   VkBaseOutStructure unknown = { .sType = (VkStructureType)0x7fff1234 };
+   feats.pNext = &unknown;
+   vn_cs_decoder_init(&dec, w, size);
+   pvk_reply_check_chain(&dec, 4, &feats, vn_sizeof_VkPhysicalDeviceFeatures2_pnext);
+   CHECK(vn_cs_decoder_get_fatal(&dec));
+   feats.pNext = &timeline;
+   /* truncated inside the sType list */
+   vn_cs_decoder_init(&dec, w, 4 * 7);
+   pvk_reply_check_chain(&dec, 4, &feats, vn_sizeof_VkPhysicalDeviceFeatures2_pnext);
+   CHECK(vn_cs_decoder_get_fatal(&dec));
+}
+
 static void
 test_handle_ids(void)
 {
@@ -192,6 +257,7 @@ main(void)
    RUN(test_decoder_truncated);
    RUN(test_decoder_corrupted_array);
    RUN(test_decoder_string);
+   RUN(test_decoder_chain);
    RUN(test_handle_ids);
    return pvk_test_failures ? 1 : 0;
 }
