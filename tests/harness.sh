@@ -5,7 +5,7 @@
 
 T_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 T_LOG=$(mktemp -d /tmp/pvgpu-test.XXXXXX)
-trap 'rm -rf "$T_LOG"' EXIT
+trap '[ -n "${T_KEEP:-}" ] || rm -rf "$T_LOG"' EXIT
 t_passed=0 t_failed=0
 
 t_pass() { t_passed=$((t_passed + 1)); echo "ok - $1${2:+ ($2)}"; }
