@@ -155,7 +155,8 @@ static VKAPI_ATTR VkBool32 VKAPI_CALL debug_message(VkDebugUtilsMessageSeverityF
 
 	(void)types;
 	if (severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT) {
-		t->validation_errors++;
+		/* Layers may call back from any thread that makes a Vulkan call (vk_threads). */
+		__atomic_add_fetch(&t->validation_errors, 1, __ATOMIC_RELAXED);
 		fprintf(stderr, "%s: validation error: %s\n", t->name, data->pMessage);
 	} else {
 		fprintf(stderr, "%s: validation warning: %s\n", t->name, data->pMessage);
