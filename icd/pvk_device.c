@@ -121,6 +121,7 @@ fail:
    return pvk_error(result);
 }
 
+/* vkDestroyDevice (spec "Devices"): asynchronous on the renderer; frees the queues' timelines. */
 VKAPI_ATTR void VKAPI_CALL
 pvk_DestroyDevice(VkDevice _device, const VkAllocationCallbacks *pAllocator)
 {
@@ -137,6 +138,7 @@ pvk_DestroyDevice(VkDevice _device, const VkAllocationCallbacks *pAllocator)
    pvk_free(&alloc, dev);
 }
 
+/* vkGetDeviceQueue2 (spec "Queues"): the queue made at vkCreateDevice; VK_NULL_HANDLE if none matches. */
 VKAPI_ATTR void VKAPI_CALL
 pvk_GetDeviceQueue2(VkDevice _device, const VkDeviceQueueInfo2 *pQueueInfo, VkQueue *pQueue)
 {
@@ -152,6 +154,7 @@ pvk_GetDeviceQueue2(VkDevice _device, const VkDeviceQueueInfo2 *pQueueInfo, VkQu
    }
 }
 
+/* vkGetDeviceQueue: vkGetDeviceQueue2 with no flags. */
 VKAPI_ATTR void VKAPI_CALL
 pvk_GetDeviceQueue(VkDevice device, uint32_t queueFamilyIndex, uint32_t queueIndex, VkQueue *pQueue)
 {

@@ -59,6 +59,7 @@ vk_icdGetPhysicalDeviceProcAddr(VkInstance instance, const char *pName)
    return pName ? pvk_lookup_physical_device_entrypoint(pName) : NULL;
 }
 
+/* vkGetDeviceProcAddr (spec "Command Function Pointers"): device-level commands pvk implements, else NULL. */
 VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL
 pvk_GetDeviceProcAddr(VkDevice device, const char *pName)
 {

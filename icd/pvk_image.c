@@ -34,6 +34,7 @@ pvk_CreateImage(VkDevice _device, const VkImageCreateInfo *pCreateInfo, const Vk
    return VK_SUCCESS;
 }
 
+/* vkDestroyImage: asynchronous on the renderer. */
 VKAPI_ATTR void VKAPI_CALL
 pvk_DestroyImage(VkDevice _device, VkImage _image, const VkAllocationCallbacks *pAllocator)
 {
@@ -45,6 +46,7 @@ pvk_DestroyImage(VkDevice _device, VkImage _image, const VkAllocationCallbacks *
    pvk_free(pAllocator ? pAllocator : &dev->alloc, image);
 }
 
+/* vkGetImageMemoryRequirements2: one round trip; zero requirements if the renderer is lost. */
 VKAPI_ATTR void VKAPI_CALL
 pvk_GetImageMemoryRequirements2(VkDevice _device, const VkImageMemoryRequirementsInfo2 *pInfo,
                                 VkMemoryRequirements2 *pReqs)
@@ -57,6 +59,7 @@ pvk_GetImageMemoryRequirements2(VkDevice _device, const VkImageMemoryRequirement
       memset(&pReqs->memoryRequirements, 0, sizeof(pReqs->memoryRequirements));
 }
 
+/* vkGetImageMemoryRequirements: vkGetImageMemoryRequirements2 without a chain. */
 VKAPI_ATTR void VKAPI_CALL
 pvk_GetImageMemoryRequirements(VkDevice device, VkImage image, VkMemoryRequirements *pReqs)
 {

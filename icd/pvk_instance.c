@@ -59,6 +59,7 @@ pvk_EnumerateInstanceExtensionProperties(const char *pLayerName, uint32_t *pProp
    return pvk_outarray_copy(pProperties, pPropertyCount, props, PVK_ARRAY_SIZE(props), sizeof(props[0]));
 }
 
+/* vkEnumerateInstanceLayerProperties: pvk has no layers (count 0). */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_EnumerateInstanceLayerProperties(uint32_t *pPropertyCount, VkLayerProperties *pProperties)
 {
@@ -190,6 +191,7 @@ pvk_CreateInstance(const VkInstanceCreateInfo *pCreateInfo, const VkAllocationCa
    return VK_SUCCESS;
 }
 
+/* vkDestroyInstance: destroys the renderer-side instance (one round trip), the ring and the connection. */
 VKAPI_ATTR void VKAPI_CALL
 pvk_DestroyInstance(VkInstance _instance, const VkAllocationCallbacks *pAllocator)
 {

@@ -691,12 +691,15 @@ pvk_fill_chain(struct pvk_struct_copy *copies, uint32_t count, void *chain)
    }
 }
 
+/* vkGetPhysicalDeviceProperties (spec "Physical Devices"): cached at enumeration, adjusted (name, versions, driver). */
 VKAPI_ATTR void VKAPI_CALL
 pvk_GetPhysicalDeviceProperties(VkPhysicalDevice physicalDevice, VkPhysicalDeviceProperties *pProperties)
 {
    *pProperties = pvk_physical_device_from_handle(physicalDevice)->properties;
 }
 
+/* vkGetPhysicalDeviceProperties2: every chained struct pvk reports is filled from the cached
+ * copies; others are left untouched. */
 VKAPI_ATTR void VKAPI_CALL
 pvk_GetPhysicalDeviceProperties2(VkPhysicalDevice physicalDevice, VkPhysicalDeviceProperties2 *pProperties)
 {
@@ -705,12 +708,14 @@ pvk_GetPhysicalDeviceProperties2(VkPhysicalDevice physicalDevice, VkPhysicalDevi
    pvk_fill_chain(pdev->property_structs, pdev->property_struct_count, pProperties->pNext);
 }
 
+/* vkGetPhysicalDeviceFeatures (spec "Features"): cached at enumeration (sparse features off). */
 VKAPI_ATTR void VKAPI_CALL
 pvk_GetPhysicalDeviceFeatures(VkPhysicalDevice physicalDevice, VkPhysicalDeviceFeatures *pFeatures)
 {
    *pFeatures = pvk_physical_device_from_handle(physicalDevice)->features;
 }
 
+/* vkGetPhysicalDeviceFeatures2: chained structs filled from the cached copies. */
 VKAPI_ATTR void VKAPI_CALL
 pvk_GetPhysicalDeviceFeatures2(VkPhysicalDevice physicalDevice, VkPhysicalDeviceFeatures2 *pFeatures)
 {
@@ -719,6 +724,7 @@ pvk_GetPhysicalDeviceFeatures2(VkPhysicalDevice physicalDevice, VkPhysicalDevice
    pvk_fill_chain(pdev->feature_structs, pdev->feature_struct_count, pFeatures->pNext);
 }
 
+/* vkGetPhysicalDeviceQueueFamilyProperties (spec "Queue Family Properties"): cached; sparse-only families hidden. */
 VKAPI_ATTR void VKAPI_CALL
 pvk_GetPhysicalDeviceQueueFamilyProperties(VkPhysicalDevice physicalDevice, uint32_t *pCount,
                                            VkQueueFamilyProperties *pProps)
@@ -733,6 +739,7 @@ pvk_GetPhysicalDeviceQueueFamilyProperties(VkPhysicalDevice physicalDevice, uint
       pProps[i] = pdev->queue_families[i].queueFamilyProperties;
 }
 
+/* vkGetPhysicalDeviceQueueFamilyProperties2: as above; no chained structs are offered. */
 VKAPI_ATTR void VKAPI_CALL
 pvk_GetPhysicalDeviceQueueFamilyProperties2(VkPhysicalDevice physicalDevice, uint32_t *pCount,
                                             VkQueueFamilyProperties2 *pProps)
@@ -749,6 +756,7 @@ pvk_GetPhysicalDeviceQueueFamilyProperties2(VkPhysicalDevice physicalDevice, uin
    }
 }
 
+/* vkGetPhysicalDeviceMemoryProperties (spec "Device Memory Properties"): cached, coherency-adjusted. */
 VKAPI_ATTR void VKAPI_CALL
 pvk_GetPhysicalDeviceMemoryProperties(VkPhysicalDevice physicalDevice, VkPhysicalDeviceMemoryProperties *pProps)
 {
@@ -762,6 +770,7 @@ pvk_GetPhysicalDeviceMemoryProperties2(VkPhysicalDevice physicalDevice, VkPhysic
    pProps->memoryProperties = pvk_physical_device_from_handle(physicalDevice)->memory_properties;
 }
 
+/* vkEnumerateDeviceExtensionProperties (spec "Extensions"): the cached list; VK_INCOMPLETE when short. */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_EnumerateDeviceExtensionProperties(VkPhysicalDevice physicalDevice, const char *pLayerName,
                                        uint32_t *pCount, VkExtensionProperties *pProps)
@@ -772,6 +781,7 @@ pvk_EnumerateDeviceExtensionProperties(VkPhysicalDevice physicalDevice, const ch
    return pvk_outarray_copy(pProps, pCount, pdev->extensions, pdev->extension_count, sizeof(*pProps));
 }
 
+/* vkEnumerateDeviceLayerProperties: deprecated device layers: none. */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_EnumerateDeviceLayerProperties(VkPhysicalDevice physicalDevice, uint32_t *pCount, VkLayerProperties *pProps)
 {
@@ -850,6 +860,7 @@ out_unlock:
    return result;
 }
 
+/* vkGetPhysicalDeviceFormatProperties (spec "Format Properties"): cached per format; zeros if the renderer is lost. */
 VKAPI_ATTR void VKAPI_CALL
 pvk_GetPhysicalDeviceFormatProperties(VkPhysicalDevice physicalDevice, VkFormat format, VkFormatProperties *pProps)
 {
@@ -860,6 +871,7 @@ pvk_GetPhysicalDeviceFormatProperties(VkPhysicalDevice physicalDevice, VkFormat 
       memset(pProps, 0, sizeof(*pProps));
 }
 
+/* vkGetPhysicalDeviceFormatProperties2: cached when the chain holds only VkFormatProperties3. */
 VKAPI_ATTR void VKAPI_CALL
 pvk_GetPhysicalDeviceFormatProperties2(VkPhysicalDevice physicalDevice, VkFormat format,
                                        VkFormatProperties2 *pProps)
@@ -922,6 +934,8 @@ pvk_image_format_cache_find(struct pvk_physical_device *pdev, const VkPhysicalDe
    return NULL;
 }
 
+/* vkGetPhysicalDeviceImageFormatProperties2 (spec "Image Format Properties"). Errors:
+ * VK_ERROR_FORMAT_NOT_SUPPORTED, VK_ERROR_DEVICE_LOST, the renderer's own. */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_GetPhysicalDeviceImageFormatProperties2(VkPhysicalDevice physicalDevice,
                                             const VkPhysicalDeviceImageFormatInfo2 *pInfo,
@@ -969,6 +983,7 @@ pvk_GetPhysicalDeviceImageFormatProperties2(VkPhysicalDevice physicalDevice,
    return result == VK_ERROR_FORMAT_NOT_SUPPORTED ? result : pvk_error(result);
 }
 
+/* vkGetPhysicalDeviceImageFormatProperties: the *2 query without chains (cached). */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_GetPhysicalDeviceImageFormatProperties(VkPhysicalDevice physicalDevice, VkFormat format, VkImageType type,
                                            VkImageTiling tiling, VkImageUsageFlags usage,
