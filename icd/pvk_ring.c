@@ -91,8 +91,8 @@ pvk_ring_notify(struct vn_ring *ring, uint32_t seqno)
  * answers within microseconds; yielding rather than spinning on `pause` leaves it the CPU when both
  * share a core — measured on 2 cores over vtest: 3.5 us per round trip yielding, 5.1 us after 64
  * pause spins, 30 us after 1000), then sleep from 10 us doubling to 1.28 ms. Between sleeps, check
- * FATAL, the host watchdog
- * and the transport; re-notify a parked host (guards against a lost wake-up).
+ * FATAL, the host watchdog and the transport; re-notify a parked host (guards against a lost
+ * wake-up).
  */
 struct pvk_relax {
    uint32_t iter;
