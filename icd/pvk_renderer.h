@@ -47,11 +47,22 @@ struct pvk_shmem {
 
 struct pvk_renderer;
 
+/*
+ * One batch of Venus commands for a fence timeline. ring_idx 0 is the context's CPU timeline,
+ * 1..max_timeline_count-1 the timelines bound to VkQueues (VkDeviceQueueTimelineInfoMESA).
+ * (Queue submission will add the sync objects to wait on and signal here.)
+ */
+struct pvk_renderer_batch {
+   const void *cs;
+   size_t cs_size; /* bytes, a multiple of 4 */
+   uint32_t ring_idx;
+};
+
 struct pvk_renderer_ops {
    void (*destroy)(struct pvk_renderer *renderer);
-   /* Send Venus commands (size bytes, a multiple of 4) to the context's CPU timeline (ring_idx 0),
-    * bypassing the ring. Returns VK_ERROR_DEVICE_LOST when the host is gone. */
-   VkResult (*submit)(struct pvk_renderer *renderer, const void *cs, size_t size);
+   /* Send a batch of Venus commands outside any Venus ring (vtest SUBMIT_CMD2, virtgpu EXECBUFFER).
+    * Returns VK_ERROR_DEVICE_LOST when the host is gone. */
+   VkResult (*submit)(struct pvk_renderer *renderer, const struct pvk_renderer_batch *batch);
    /* Allocate a mappable blob with blob id 0 (host-allocated shared memory), size rounded up to
     * the page size. */
    VkResult (*shmem_create)(struct pvk_renderer *renderer, size_t size, struct pvk_shmem *out);
@@ -80,10 +91,12 @@ pvk_renderer_destroy(struct pvk_renderer *r)
    r->ops->destroy(r);
 }
 
+/* Send Venus commands (size bytes) to the CPU timeline, outside any ring. */
 static inline VkResult
 pvk_renderer_submit(struct pvk_renderer *r, const void *cs, size_t size)
 {
-   return r->ops->submit(r, cs, size);
+   const struct pvk_renderer_batch batch = { .cs = cs, .cs_size = size, .ring_idx = 0 };
+   return r->ops->submit(r, &batch);
 }
 
 static inline VkResult

@@ -44,14 +44,14 @@ pvk_virtgpu_getparam(struct pvk_virtgpu *gpu, uint64_t param)
 }
 
 static VkResult
-pvk_virtgpu_submit(struct pvk_renderer *renderer, const void *cs, size_t size)
+pvk_virtgpu_submit(struct pvk_renderer *renderer, const struct pvk_renderer_batch *batch)
 {
    struct pvk_virtgpu *gpu = (struct pvk_virtgpu *)renderer;
    struct drm_virtgpu_execbuffer args = {
       .flags = VIRTGPU_EXECBUF_RING_IDX,
-      .size = size,
-      .command = (uintptr_t)cs,
-      .ring_idx = 0,
+      .size = batch->cs_size,
+      .command = (uintptr_t)batch->cs,
+      .ring_idx = batch->ring_idx,
       .fence_fd = -1,
    };
    return pvk_virtgpu_ioctl(gpu, DRM_IOCTL_VIRTGPU_EXECBUFFER, &args) ? VK_ERROR_DEVICE_LOST : VK_SUCCESS;

@@ -230,11 +230,13 @@ pvk_vtest_handshake(struct pvk_vtest *vtest)
 }
 
 static VkResult
-pvk_vtest_submit(struct pvk_renderer *renderer, const void *cs, size_t size)
+pvk_vtest_submit(struct pvk_renderer *renderer, const struct pvk_renderer_batch *batch)
 {
    struct pvk_vtest *vtest = (struct pvk_vtest *)renderer;
+   const void *cs = batch->cs;
+   const size_t size = batch->cs_size;
    assert(size % 4 == 0);
-   /* one batch on ring_idx 0 (the CPU timeline), no syncs */
+   /* one batch on its timeline, no syncs */
    const uint32_t header[1 + 6] = {
       [VCMD_SUBMIT_CMD2_BATCH_COUNT] = 1,
       [VCMD_SUBMIT_CMD2_BATCH_FLAGS(0)] = VCMD_SUBMIT_CMD2_FLAG_RING_IDX,
@@ -242,7 +244,7 @@ pvk_vtest_submit(struct pvk_renderer *renderer, const void *cs, size_t size)
       [VCMD_SUBMIT_CMD2_BATCH_CMD_SIZE(0)] = size / 4,
       [VCMD_SUBMIT_CMD2_BATCH_SYNC_OFFSET(0)] = 1 + 6 + size / 4,
       [VCMD_SUBMIT_CMD2_BATCH_SYNC_COUNT(0)] = 0,
-      [VCMD_SUBMIT_CMD2_BATCH_RING_IDX(0)] = 0,
+      [VCMD_SUBMIT_CMD2_BATCH_RING_IDX(0)] = batch->ring_idx,
    };
    _Static_assert(sizeof(struct vcmd_submit_cmd2_batch) == 6 * 4, "vtest batch layout");
    const uint32_t hdr[VTEST_HDR_SIZE] = {

@@ -188,8 +188,10 @@ fake_thread(void *arg)
 }
 
 static VkResult
-fake_submit(struct pvk_renderer *renderer, const void *cs, size_t size)
+fake_submit(struct pvk_renderer *renderer, const struct pvk_renderer_batch *batch)
 {
+   const void *cs = batch->cs;
+   const size_t size = batch->cs_size;
    struct fake_renderer *fake = (struct fake_renderer *)renderer;
    if (fake->dead)
       return VK_SUCCESS; /* a dead host swallows messages; the socket may still be open */
