@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs inside the guest (tests/vm/guest.sh boots it with the driver under test bound to the GPU) and
+# prints TAP-style lines for every guest-side test:
+#   - KUnit suites of pvgpu.ko (pvgpu only), read as KTAP and parsed by the kernel's kunit.py
+#   - the negative ioctl tests of the render node (tests/uapi)
+#   - vulkaninfo through pvk equal to Mesa's Venus (tests/icd)
+#   - the Vulkan test programs (tests/vk) on Mesa's Venus, and on pvk once its device level exists
+#   - pvgpu only: rmmod pvgpu succeeds afterwards
+# Exit status 0 when every case passed.
+set -u
+driver=${1:?usage: suite.sh virtio_gpu|pvgpu}
+cd "$(dirname "$0")/../.."
+failed=0
+shopt -s lastpipe # "... | tap" runs tap in this shell, so it can set $failed
+tap() {
+	local line
+	while IFS= read -r line; do
+		echo "$line"
+		case $line in "not ok"*) failed=1 ;; esac
+	done
+}
+
+kunit_tap() {
+	local kunit ktap
+	kunit=$(dirname "$PVGPU_MODROOT")/src/tools/testing/kunit/kunit.py
+	ktap=$(mktemp)
+	if ! tests/kunit/run-in-guest.sh >"$ktap" 2>&1 && [ ! -s "$ktap" ]; then
+		echo "not ok - kunit: the test module did not run: $(cat "$ktap")"
+		return
+	fi
+	python3 tests/guest/kunit_tap.py --kunit-dir "$(dirname "$kunit")" "$ktap"
+	rm -f "$ktap"
+}
+
+if [ "$driver" = pvgpu ]; then kunit_tap | tap; fi
+
+python3 tests/meson_tests.py --suite uapi --label "uapi on $driver" | tap
+
+tests/icd/vulkaninfo_diff.sh guest "$driver" | grep -E '^(ok|not ok|    \|)' | tap
+
+m=/usr/share/vulkan/icd.d/virtio_icd.json
+VK_DRIVER_FILES=$m VK_ICD_FILENAMES=$m python3 tests/meson_tests.py --suite vk --label "tests/vk on Mesa's Venus on $driver" | tap
+if [ -n "${PVK_DEVICE_LEVEL:-}" ]; then
+	m=$PWD/build/icd/pvk_devenv_icd.json
+	VK_DRIVER_FILES=$m VK_ICD_FILENAMES=$m python3 tests/meson_tests.py --suite vk --label "tests/vk on pvk on $driver" | tap
+else
+	echo "ok - tests/vk on pvk on $driver # SKIP pvk's device level (memory, pipelines, submit) arrives with issue 5" | tap
+fi
+
+if [ "$driver" = pvgpu ]; then
+	if rmmod pvgpu 2>/tmp/rmmod.err; then echo "ok - rmmod pvgpu after the suite" | tap
+	else echo "not ok - rmmod pvgpu after the suite: $(cat /tmp/rmmod.err)" | tap; fi
+fi
+exit $failed

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# One guest boot per kernel driver runs every guest-side test (tests/guest/suite.sh): fewer boots,
+# each one costs tens of seconds under TCG.
+#   tests/vm/guest.sh virtio_gpu|pvgpu
+# The boot itself is a case too: the guest must report a status and its kernel log must hold no
+# WARNING, BUG, lockdep or refcount report (scripts/vm --strict-dmesg).
+set -u
+cd "$(dirname "$0")/../.."
+driver=${1:?usage: tests/vm/guest.sh virtio_gpu|pvgpu}
+if [ "$driver" = pvgpu ] && [ ! -f kernel/pvgpu.ko ]; then
+	echo "not ok - guest ($driver): kernel/pvgpu.ko is not built (make build)"
+	exit 0
+fi
+status=0
+scripts/vm --driver "$driver" --icd venus --strict-dmesg --timeout 1200 -- tests/guest/suite.sh "$driver" || status=$?
+case $status in
+0) echo "ok - guest ($driver): boots, runs the suite, kernel log clean" ;;
+3) echo "not ok - guest ($driver): the kernel log has WARNING/BUG/lockdep/refcount reports (above)" ;;
+124) echo "not ok - guest ($driver): timed out" ;;
+125) echo "not ok - guest ($driver): the guest died without a status (panic?)" ;;
+126) echo "not ok - guest ($driver): the driver did not load" ;;
+*) echo "ok - guest ($driver): boots and reports (its failing cases are listed above)" ;;
+esac
