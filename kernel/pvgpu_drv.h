@@ -206,11 +206,15 @@ typedef void (*pvgpu_resp_fn)(struct pvgpu_device *pvdev,
  * struct pvgpu_vbuf - one command in flight, with its response buffer
  * @node: on pvgpu_device.done_list once the device returned it
  * @refs: the ring holds one reference, a synchronous waiter another
- * @cmd: command (points into @inline_buf), @cmd_size bytes
+ * @cmd: command (points into @inline_buf)
+ * @cmd_size: bytes of @cmd
+ * @data_size: bytes of @data
  * @data: optional second out-buffer (command stream, memory entries), owned
- * @resp: response buffer (points into @inline_buf), @resp_size bytes
+ * @resp: response buffer (points into @inline_buf)
+ * @resp_size: bytes of @resp
+ * @num_objs: entries in @objs
  * @fence: fence to signal on response, or NULL; a reference is held
- * @objs: GEM objects kept alive until the response, @num_objs of them
+ * @objs: GEM objects kept alive until the response
  * @ticket: when set, the resvs of @objs are locked with it: the queueing
  *	    code adds @fence to them and unlocks them
  * @data_sgt: page list of @data when it is vmalloc memory
@@ -218,7 +222,8 @@ typedef void (*pvgpu_resp_fn)(struct pvgpu_device *pvdev,
  * @release_cb: called in process context before the buffer is freed
  * @priv: payload for the callbacks
  * @done: completed when the response arrived (or the device went away)
- * @error: 0, -EIO for a RESP_ERR_* answer, -ENODEV when never answered
+ * @error: 0, the errno of a RESP_ERR_* answer, -ENODEV when never answered
+ * @inline_buf: command, then response (8-byte aligned)
  */
 struct pvgpu_vbuf {
 	struct list_head node;
@@ -444,6 +449,7 @@ struct pvgpu_file {
  * @num_rings: 0..PVGPU_MAX_RINGS
  * @poll_mask: subset of the rings
  * @name_ptr: user address of the debug name, 0 when not given
+ * @has_rings: NUM_RINGS was given (even as 0)
  */
 struct pvgpu_ctx_params {
 	u32 capset_id;
@@ -480,22 +486,33 @@ int pvgpu_execbuffer_ioctl(struct drm_device *dev, void *data,
  * struct pvgpu_device - one bound virtio-gpu device
  * @drm: the DRM device (devm-managed on the virtio device)
  * @vdev: the virtio device
- * @ctrlq: control queue; @cursorq: cursor queue (set up, unused: render only)
+ * @ctrlq: control queue
+ * @cursorq: cursor queue (set up as the device requires; unused, no KMS)
  * @stats: per-CPU counters
  * @fence_drv: fences in flight
  * @done_lock: protects @done_list
  * @done_list: answered buffers waiting for process-context release
  * @done_work: releases them
- * @has_virgl_3d...@has_host_visible: negotiated features / found region
- * @num_capsets: entries in @capsets; @capset_mask: bit per capset id
+ * @has_virgl_3d: VIRTIO_GPU_F_VIRGL negotiated
+ * @has_edid: VIRTIO_GPU_F_EDID negotiated
+ * @has_resource_uuid: VIRTIO_GPU_F_RESOURCE_UUID negotiated
+ * @has_resource_blob: VIRTIO_GPU_F_RESOURCE_BLOB negotiated
+ * @has_context_init: VIRTIO_GPU_F_CONTEXT_INIT negotiated
+ * @has_host_visible: shared-memory region 1 found and reserved
+ * @dma_direct: the device uses guest-physical addresses (no DMA API)
+ * @num_capsets: entries in @capsets (config space)
+ * @capset_mask: bit per capset id the host serves
+ * @capsets: GET_CAPSET_INFO answers
  * @capset_cache: capsets fetched so far
- * @num_scanouts: from config space; @display: GET_DISPLAY_INFO answer
- * @hvr_addr, @hvr_len: host-visible shared-memory region (id 1)
+ * @num_scanouts: from config space
+ * @display: last GET_DISPLAY_INFO answer
+ * @hvr_addr: guest-physical start of the host-visible region
+ * @hvr_len: its length in bytes
  * @hvr_lock: protects @hvr_mm
  * @hvr_mm: allocator over the region
  * @map_wq: woken when a MAP_BLOB answer arrives
- * @res_ids: resource ids; @ctx_ids: context ids
- * @dma_direct: the device uses guest-physical addresses (no DMA API)
+ * @res_ids: resource ids
+ * @ctx_ids: context ids
  * @config_work: handles config-change (display) events
  */
 struct pvgpu_device {

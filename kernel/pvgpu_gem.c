@@ -459,6 +459,7 @@ static void pvgpu_map_blob_answered(struct pvgpu_device *pvdev,
 		/* Publish map_info before the state pvgpu_host_mmap() reads. */
 		smp_store_release(&bo->map_state, PVGPU_MAP_OK);
 	} else {
+		/* Pairs with smp_load_acquire() in pvgpu_host_mmap(). */
 		smp_store_release(&bo->map_state, PVGPU_MAP_FAILED);
 	}
 	wake_up_all(&pvdev->map_wq);
@@ -471,6 +472,7 @@ static void pvgpu_map_blob_release(struct pvgpu_device *pvdev,
 
 	/* Never answered (device gone): let mmap fail instead of waiting. */
 	if (READ_ONCE(bo->map_state) == PVGPU_MAP_PENDING) {
+		/* Pairs with smp_load_acquire() in pvgpu_host_mmap(). */
 		smp_store_release(&bo->map_state, PVGPU_MAP_FAILED);
 		wake_up_all(&pvdev->map_wq);
 	}

@@ -24,6 +24,26 @@
 
 /* ---- per-file context ------------------------------------------------- */
 
+/* Send CTX_CREATE with the file's parameters; ctx_lock held. */
+static int pvgpu_file_create_context_locked(struct pvgpu_device *pvdev,
+					    struct pvgpu_file *pvfile)
+{
+	char comm[TASK_COMM_LEN];
+	int ret;
+
+	lockdep_assert_held(&pvfile->ctx_lock);
+	if (!pvfile->explicit_name) {
+		get_task_comm(comm, current);
+		strscpy(pvfile->debug_name, comm, sizeof(pvfile->debug_name));
+	}
+	ret = pvgpu_cmd_ctx_create(pvdev, pvfile->ctx_id, pvfile->capset_id,
+				   pvfile->debug_name,
+				   strlen(pvfile->debug_name));
+	if (!ret)
+		WRITE_ONCE(pvfile->ctx_created, true);
+	return ret;
+}
+
 /**
  * pvgpu_file_ensure_context() - send CTX_CREATE once per file
  * @pvdev: device
@@ -36,22 +56,13 @@
 int pvgpu_file_ensure_context(struct pvgpu_device *pvdev,
 			      struct pvgpu_file *pvfile)
 {
-	char comm[TASK_COMM_LEN];
 	int ret = 0;
 
+	if (READ_ONCE(pvfile->ctx_created))
+		return 0;
 	mutex_lock(&pvfile->ctx_lock);
-	if (pvfile->ctx_created)
-		goto out_unlock;
-	if (!pvfile->explicit_name) {
-		get_task_comm(comm, current);
-		strscpy(pvfile->debug_name, comm, sizeof(pvfile->debug_name));
-	}
-	ret = pvgpu_cmd_ctx_create(pvdev, pvfile->ctx_id, pvfile->capset_id,
-				   pvfile->debug_name,
-				   strlen(pvfile->debug_name));
-	if (!ret)
-		WRITE_ONCE(pvfile->ctx_created, true);
-out_unlock:
+	if (!pvfile->ctx_created)
+		ret = pvgpu_file_create_context_locked(pvdev, pvfile);
 	mutex_unlock(&pvfile->ctx_lock);
 	return ret;
 }
@@ -276,7 +287,7 @@ static int pvgpu_get_caps_ioctl(struct drm_device *dev, void *data,
 	u32 size;
 
 	if (!pvdev->num_capsets)
-		return -ENOSYS;
+		return -ENOSYS;	/* upstream's answer */
 	if (!args->size || args->pad)
 		return -EINVAL;
 	index = pvgpu_capset_find(pvdev->capsets, pvdev->num_capsets,
@@ -333,19 +344,17 @@ static int pvgpu_context_init_ioctl(struct drm_device *dev, void *data,
 		pvfile->explicit_name = true;
 	}
 	pvfile->capset_id = cp.capset_id;
-	pvfile->num_rings = cp.num_rings;
 	pvfile->poll_mask = cp.poll_mask;
 	if (cp.has_rings)
 		pvfile->ring_ctx = dma_fence_context_alloc(cp.num_rings ?: 1);
-	mutex_unlock(&pvfile->ctx_lock);
-
-	ret = pvgpu_file_ensure_context(pvdev, pvfile);
+	/* Readers check ring_ctx, then num_rings, without ctx_lock. */
+	smp_store_release(&pvfile->num_rings, cp.num_rings);
+	/* Created under the same lock hold: a racing init sees -EEXIST. */
+	ret = pvgpu_file_create_context_locked(pvdev, pvfile);
 	pvgpu_vq_kick(&pvdev->ctrlq);
-	goto out_free;
 
 out_unlock:
 	mutex_unlock(&pvfile->ctx_lock);
-out_free:
 	kfree(params);
 	return ret;
 }
@@ -413,7 +422,7 @@ static int pvgpu_resource_create_ioctl(struct drm_device *dev, void *data,
 	int ret;
 
 	if (!pvdev->has_virgl_3d)
-		return -ENOSYS;	/* no 2D-only path: render node only */
+		return -ENOSYS;	/* 2D-only devices: not supported (no KMS) */
 	ret = pvgpu_file_ensure_context(pvdev, file->driver_priv);
 	if (ret)
 		return ret;
@@ -458,7 +467,7 @@ static int pvgpu_transfer(struct drm_device *dev, struct drm_file *file,
 	int ret;
 
 	if (!pvdev->has_virgl_3d)
-		return -ENOSYS;
+		return -ENOSYS;	/* upstream's answer without VIRGL */
 	ret = pvgpu_gem_lookup_array(file, &handle, 1, &objs);
 	if (ret)
 		return ret;

@@ -29,15 +29,22 @@ struct pvgpu_post_dep {
 /**
  * struct pvgpu_submit - what one EXECBUFFER call owns
  * @exbuf: ioctl arguments
- * @file: DRM file; @pvfile its state; @pvdev the device
- * @fence_ctx: dma_fence context of the (file, ring) timeline
- * @ring_idx: ring; @use_ring: RING_IDX was given
+ * @file: DRM file
+ * @pvfile: its state
+ * @pvdev: the device
+ * @fence_ctx: first dma_fence context of the file's timelines
+ * @ring_idx: ring; the timeline's context is @fence_ctx + @ring_idx
+ * @use_ring: VIRTGPU_EXECBUF_RING_IDX was given
  * @fence: out fence, or NULL when nobody can observe it
- * @objs: referenced BOs, @num_objs of them
+ * @objs: referenced BOs
+ * @num_objs: entries in @objs
  * @stream: copy of the command stream
  * @sync_file: out sync_file, installed at @out_fd on success
- * @in_syncobjs: syncobjs to reset after submission
+ * @out_fd: reserved fd number, or -1
+ * @in_syncobjs: syncobjs to reset after submission (NULL entries: keep)
+ * @num_in: entries of @in_syncobjs filled so far
  * @post_deps: syncobjs (and timeline points) to attach @fence to
+ * @num_out: entries of @post_deps filled so far
  * @ticket: acquire context of the BO resvs
  */
 struct pvgpu_submit {
@@ -383,16 +390,20 @@ int pvgpu_execbuffer_ioctl(struct drm_device *dev, void *data,
 		.fence_ctx = pvfile->default_ctx,
 	};
 	struct pvgpu_fence *fence;
+	u32 num_rings;
+	u64 ring_ctx;
 	int ret;
 
 	if (!pvdev->has_virgl_3d)
-		return -ENOSYS;
-	ret = pvgpu_check_execbuffer(exbuf, READ_ONCE(pvfile->num_rings),
-				     READ_ONCE(pvfile->ring_ctx) != 0);
+		return -ENOSYS;	/* what upstream answers without VIRGL */
+	/* Pairs with the release in CONTEXT_INIT: rings, then their contexts. */
+	num_rings = smp_load_acquire(&pvfile->num_rings);
+	ring_ctx = READ_ONCE(pvfile->ring_ctx);
+	ret = pvgpu_check_execbuffer(exbuf, num_rings, ring_ctx != 0);
 	if (ret)
 		return ret;
 	if (exbuf->flags & VIRTGPU_EXECBUF_RING_IDX) {
-		s.fence_ctx = pvfile->ring_ctx;
+		s.fence_ctx = ring_ctx;
 		s.ring_idx = exbuf->ring_idx;
 		s.use_ring = true;
 	}

@@ -70,12 +70,24 @@ struct pvgpu_vbuf *pvgpu_vbuf_alloc(u32 cmd_size, u32 resp_size, gfp_t gfp)
 }
 EXPORT_SYMBOL_IF_KUNIT(pvgpu_vbuf_alloc);
 
+/*
+ * Whether the last put of @vbuf may run in interrupt context: without GEM
+ * objects or a release callback it only puts a fence and frees memory
+ * (kvfree() defers vmalloc memory by itself there). Saves the worker hop
+ * for most commands.
+ */
+static bool pvgpu_vbuf_put_is_atomic(const struct pvgpu_vbuf *vbuf)
+{
+	return !vbuf->objs && !vbuf->release_cb;
+}
+
 /**
  * pvgpu_vbuf_put() - drop a reference; the last one releases everything
  * @pvdev: device (NULL only for buffers that never carried objects)
  * @vbuf: buffer
  *
- * Process context only: it may drop GEM object references and vfree.
+ * Process context, unless pvgpu_vbuf_put_is_atomic(): releasing may drop
+ * GEM object references and run the release callback.
  */
 void pvgpu_vbuf_put(struct pvgpu_device *pvdev, struct pvgpu_vbuf *vbuf)
 {
@@ -440,13 +452,19 @@ static unsigned int pvgpu_vq_process(struct pvgpu_vq *q, bool peek_first)
 		return 0;
 
 	wake_up(&q->space_wq);
-	list_for_each_entry(vbuf, &done, node)
+	list_for_each_entry_safe(vbuf, tmp, &done, node) {
 		pvgpu_vbuf_answered(pvdev, vbuf);
+		if (pvgpu_vbuf_put_is_atomic(vbuf)) {
+			list_del_init(&vbuf->node);
+			pvgpu_vbuf_put(pvdev, vbuf);
+		}
+	}
+	if (list_empty(&done))
+		return n;
 
-	/* Releasing may sleep (GEM puts, vfree): leave it to the worker. */
+	/* Dropping GEM objects may sleep: leave those to the worker. */
 	spin_lock_irqsave(&pvdev->done_lock, flags);
-	list_for_each_entry_safe(vbuf, tmp, &done, node)
-		list_move_tail(&vbuf->node, &pvdev->done_list);
+	list_splice_tail(&done, &pvdev->done_list);
 	spin_unlock_irqrestore(&pvdev->done_lock, flags);
 	schedule_work(&pvdev->done_work);
 	return n;

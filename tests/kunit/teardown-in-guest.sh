@@ -1,0 +1,44 @@
+#!/bin/sh
+# Runs inside the guest with pvgpu.ko bound (scripts/vm --driver pvgpu): checks teardown.
+#  1. rmmod with nothing open, insmod again, the Venus device still works (vulkaninfo);
+#  2. unbind while a process holds the render node open: its next ioctl gets ENODEV, closing it works;
+#  3. rmmod after that; the kernel log has no WARNING/BUG/lockdep/refcount report.
+# Prints TAP-style "ok"/"not ok" lines. Needs QEMU to survive a device reset (libEGL in the root).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+ko=$here/../../kernel/pvgpu.ko
+n=0 bad=0
+check() { # check NAME STATUS
+	n=$((n + 1))
+	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; bad=1; fi
+}
+bound() { ls -d /sys/bus/virtio/drivers/pvgpu/virtio* 2>/dev/null | head -n1; }
+
+rmmod pvgpu; check "rmmod with nothing open" $?
+insmod "$ko"; check "insmod again" $?
+sleep 1
+vulkaninfo --summary 2>/dev/null | grep -q 'deviceName.*Venus'; check "Venus device after reload" $?
+
+node=$(ls /dev/dri/renderD* | head -n1)
+python3 - "$node" >/tmp/holder.out 2>&1 <<'PY' &
+import fcntl, os, struct, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+time.sleep(4)            # the device is unbound meanwhile
+try:
+    fcntl.ioctl(fd, 0xc0106443, bytearray(struct.pack("QQ", 1, 0)))  # VIRTGPU_GETPARAM
+    print("ioctl succeeded")
+except OSError as e:
+    print("errno", e.errno)
+os.close(fd)
+PY
+holder=$!
+sleep 2
+dev=$(bound)
+[ -n "$dev" ] && echo "${dev##*/}" > /sys/bus/virtio/drivers/pvgpu/unbind
+check "unbind with a file open" $?
+wait $holder
+grep -q "errno 19" /tmp/holder.out; check "ioctl after unplug is ENODEV" $?
+rmmod pvgpu; check "rmmod after unbind" $?
+! dmesg | grep -E 'WARNING|BUG:|refcount_t|Oops'
+check "kernel log clean" $?
+exit $bad
