@@ -166,12 +166,14 @@ pvk_GetDeviceQueue(VkDevice device, uint32_t queueFamilyIndex, uint32_t queueInd
    pvk_GetDeviceQueue2(device, &info, pQueue);
 }
 
-/* vkDeviceWaitIdle: a synchronous call, so everything queued before it has been consumed too */
+/*
+ * vkDeviceWaitIdle: the renderer refuses a blocking vkDeviceWaitIdle on its ring (vkr: "CS error"),
+ * and pvk has no queue submission yet, so no GPU work can be pending: one round trip makes sure
+ * every command sent before has been consumed. Queue submission will wait on its queues' fences.
+ */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_DeviceWaitIdle(VkDevice _device)
 {
    struct pvk_device *dev = pvk_device_from_handle(_device);
-   VkResult result;
-   PVK_CALL(dev->ring, result, vkDeviceWaitIdle, _device);
-   return pvk_error(result);
+   return pvk_error(pvk_ring_roundtrip(dev->ring));
 }

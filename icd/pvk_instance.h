@@ -69,6 +69,10 @@ struct pvk_physical_device {
    /* format properties, filled on first use (VK_FORMAT values < 2^31 in the core range only) */
    mtx_t format_mutex;
    struct pvk_format_cache *format_cache;
+   /* lists asked once, on first use, under format_mutex (NULL: not asked yet) */
+   uint32_t shading_rate_count, time_domain_count;
+   VkPhysicalDeviceFragmentShadingRateKHR *shading_rates;
+   VkTimeDomainKHR *time_domains;
    /* image format properties: a bounded cache, FIFO replacement, under format_mutex */
    struct pvk_image_format_cache *image_format_cache;
 };

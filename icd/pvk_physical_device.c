@@ -534,6 +534,8 @@ pvk_physical_device_fini(struct pvk_physical_device *pdev)
    free(pdev->extensions);
    free(pdev->format_cache);
    free(pdev->image_format_cache);
+   free(pdev->shading_rates);
+   free(pdev->time_domains);
 }
 
 /* Enumerate the renderer's devices and groups once; later calls return the same objects. */
@@ -1058,26 +1060,92 @@ pvk_GetPhysicalDeviceExternalSemaphoreProperties(VkPhysicalDevice physicalDevice
    pProps->externalSemaphoreFeatures = 0;
 }
 
-/* VK_KHR_fragment_shading_rate: the renderer's list (asked each time: the caller sizes it) */
+/*
+ * Ask the renderer once for a list (count, then elements of elem_size bytes). fetch is called with
+ * (count pointer, array or NULL) and returns the call's VkResult.
+ */
+#define PVK_CACHE_LIST(pdev, count_field, array_field, elem_type, init_elem, call)                      \
+   do {                                                                                             \
+      if ((pdev)->array_field)                                                                      \
+         break;                                                                                     \
+      uint32_t _n = 0;                                                                              \
+      elem_type *_array = NULL;                                                                     \
+      VkResult result;                                                                              \
+      call(&_n, (elem_type *)NULL);                                                                 \
+      if (result != VK_SUCCESS)                                                                     \
+         break;                                                                                     \
+      _array = calloc(PVK_MAX(_n, 1), sizeof(elem_type));                                           \
+      if (!_array)                                                                                  \
+         break;                                                                                     \
+      for (uint32_t _i = 0; _i < _n; _i++)                                                          \
+         init_elem(&_array[_i]);                                                                    \
+      call(&_n, _array);                                                                            \
+      if (result != VK_SUCCESS) {                                                                   \
+         free(_array);                                                                              \
+         break;                                                                                     \
+      }                                                                                             \
+      (pdev)->count_field = _n;                                                                     \
+      (pdev)->array_field = _array;                                                                 \
+   } while (0)
+
+static void
+pvk_init_shading_rate(VkPhysicalDeviceFragmentShadingRateKHR *r)
+{
+   r->sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FRAGMENT_SHADING_RATE_KHR;
+   r->pNext = NULL;
+}
+
+static void
+pvk_init_time_domain(VkTimeDomainKHR *d)
+{
+   (void)d;
+}
+
+/* VK_KHR_fragment_shading_rate: the renderer's list, asked once. VK_INCOMPLETE when short. */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_GetPhysicalDeviceFragmentShadingRatesKHR(VkPhysicalDevice physicalDevice, uint32_t *pCount,
                                              VkPhysicalDeviceFragmentShadingRateKHR *pRates)
 {
    struct pvk_physical_device *pdev = pvk_physical_device_from_handle(physicalDevice);
-   VkResult result;
-   PVK_CALL_ARRAY(pvk_pdev_ring(pdev), result, PVK_REPLY_COUNT_OFFSET_RESULT, *pCount, pRates,
-                  vkGetPhysicalDeviceFragmentShadingRatesKHR, physicalDevice, pCount, pRates);
-   return pvk_error(result);
+   mtx_lock(&pdev->format_mutex);
+#define PVK_FETCH(count, array)                                                                    \
+   PVK_CALL_ARRAY(pvk_pdev_ring(pdev), result, PVK_REPLY_COUNT_OFFSET_RESULT, *(count), array,      \
+                  vkGetPhysicalDeviceFragmentShadingRatesKHR, physicalDevice, count, array)
+   PVK_CACHE_LIST(pdev, shading_rate_count, shading_rates, VkPhysicalDeviceFragmentShadingRateKHR,
+                  pvk_init_shading_rate, PVK_FETCH);
+#undef PVK_FETCH
+   const VkResult result = pdev->shading_rates ? VK_SUCCESS : VK_ERROR_DEVICE_LOST;
+   mtx_unlock(&pdev->format_mutex);
+   if (result != VK_SUCCESS)
+      return pvk_error(result);
+   if (!pRates) {
+      *pCount = pdev->shading_rate_count;
+      return VK_SUCCESS;
+   }
+   const uint32_t n = PVK_MIN(*pCount, pdev->shading_rate_count);
+   for (uint32_t i = 0; i < n; i++) {
+      pRates[i].sampleCounts = pdev->shading_rates[i].sampleCounts;
+      pRates[i].fragmentSize = pdev->shading_rates[i].fragmentSize;
+   }
+   *pCount = n;
+   return n < pdev->shading_rate_count ? VK_INCOMPLETE : VK_SUCCESS;
 }
 
-/* VK_EXT_calibrated_timestamps / VK_KHR_calibrated_timestamps */
+/* VK_EXT_calibrated_timestamps / VK_KHR_calibrated_timestamps: the renderer's list, asked once */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_GetPhysicalDeviceCalibrateableTimeDomainsKHR(VkPhysicalDevice physicalDevice, uint32_t *pCount,
                                                  VkTimeDomainKHR *pDomains)
 {
    struct pvk_physical_device *pdev = pvk_physical_device_from_handle(physicalDevice);
-   VkResult result;
-   PVK_CALL_ARRAY(pvk_pdev_ring(pdev), result, PVK_REPLY_COUNT_OFFSET_RESULT, *pCount, pDomains,
-                  vkGetPhysicalDeviceCalibrateableTimeDomainsEXT, physicalDevice, pCount, pDomains);
-   return pvk_error(result);
+   mtx_lock(&pdev->format_mutex);
+#define PVK_FETCH(count, array)                                                                    \
+   PVK_CALL_ARRAY(pvk_pdev_ring(pdev), result, PVK_REPLY_COUNT_OFFSET_RESULT, *(count), array,      \
+                  vkGetPhysicalDeviceCalibrateableTimeDomainsEXT, physicalDevice, count, array)
+   PVK_CACHE_LIST(pdev, time_domain_count, time_domains, VkTimeDomainKHR, pvk_init_time_domain, PVK_FETCH);
+#undef PVK_FETCH
+   const VkResult result = pdev->time_domains ? VK_SUCCESS : VK_ERROR_DEVICE_LOST;
+   mtx_unlock(&pdev->format_mutex);
+   if (result != VK_SUCCESS)
+      return pvk_error(result);
+   return pvk_outarray_copy(pDomains, pCount, pdev->time_domains, pdev->time_domain_count, sizeof(*pDomains));
 }
