@@ -15,6 +15,7 @@
 
 #include "vn_ring.h"
 
+#include "venus-protocol/vn_protocol_driver_instance.h"
 #include "venus-protocol/vn_protocol_driver_transport.h"
 
 /* how long the host ring thread keeps polling before it parks (VkRingCreateInfoMESA::idleTimeout) */
@@ -435,9 +436,11 @@ pvk_reply_check_chain(struct vn_cs_decoder *dec, size_t ptr_offset, const void *
 VkResult
 pvk_ring_roundtrip(struct vn_ring *ring)
 {
-   /* vkWriteRingExtraMESA into our own extra region: the smallest reply-generating command */
+   /* vkEnumerateInstanceVersion: the cheapest command the renderer answers from its ring (the
+    * MESA transport commands other than the reply/stream ones are refused there) */
+   uint32_t version;
    VkResult result;
-   PVK_CALL_VOID(ring, result, vkWriteRingExtraMESA, ring->id, 0, ring->cur);
+   PVK_CALL(ring, result, vkEnumerateInstanceVersion, &version);
    return result;
 }
 
