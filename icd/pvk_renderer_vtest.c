@@ -43,8 +43,12 @@ pvk_vtest_poll(struct pvk_vtest *vtest, short events)
    struct pollfd pfd = { .fd = vtest->sock, .events = events };
    for (;;) {
       const int ret = poll(&pfd, 1, PVK_VTEST_TIMEOUT_MS);
-      if (ret > 0)
-         return !(pfd.revents & (POLLERR | POLLNVAL)) && (pfd.revents & events || !(pfd.revents & POLLHUP));
+      if (ret > 0) {
+         if (!(pfd.revents & (POLLERR | POLLNVAL)) && (pfd.revents & events || !(pfd.revents & POLLHUP)))
+            return true;
+         pvk_log("vtest: the server closed the connection");
+         return false;
+      }
       if (ret == 0) {
          pvk_log("vtest: no answer from the server within %d ms", PVK_VTEST_TIMEOUT_MS);
          return false;
