@@ -1,6 +1,7 @@
 /*
- * Kill the host renderer under pvk and check that the next call needing the host returns
- * VK_ERROR_DEVICE_LOST within 5 s instead of hanging. Runs under scripts/vtest (vtest transport):
+ * Kill the host renderer while a pvk thread is waiting on its replies (a loop of uncached round
+ * trips) and check that the call in flight returns VK_ERROR_DEVICE_LOST within 5 s instead of
+ * hanging, and that later calls fail at once. Runs under scripts/vtest (vtest transport):
  * the render server is found precisely — the peer of pvk's vtest socket is virgl_test_server
  * (SO_PEERCRED), and the Venus render server processes descend from it — and killed with SIGKILL.
  * Exit 0 on success, 1 on failure, 77 (skip) when not run over vtest.
@@ -8,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +104,38 @@ now_s(void)
    return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* A thread asking the host continuously (uncached keys), so that the kill lands mid-wait. */
+struct asker {
+   VkPhysicalDevice pdev;
+   VkResult result;      /* of the first failing call */
+   double fail_duration; /* seconds that call took */
+   double fail_start;    /* when it started (now_s()) */
+   long calls;
+};
+
+static void *
+asker_thread(void *arg)
+{
+   struct asker *a = arg;
+   static const VkFormat formats[] = { VK_FORMAT_R8G8B8A8_UNORM, VK_FORMAT_B8G8R8A8_UNORM, VK_FORMAT_R8_UNORM,
+                                       VK_FORMAT_R16G16B16A16_SFLOAT };
+   for (long i = 0;; i++) {
+      VkImageFormatProperties props;
+      const double t0 = now_s();
+      const VkResult result = vkGetPhysicalDeviceImageFormatProperties(
+         a->pdev, formats[i % 4], VK_IMAGE_TYPE_2D, VK_IMAGE_TILING_OPTIMAL,
+         VK_IMAGE_USAGE_SAMPLED_BIT | (VkImageUsageFlags)(((i / 4) % 128) << 1), 0, &props);
+      const double dt = now_s() - t0;
+      a->calls++;
+      if (result == VK_ERROR_DEVICE_LOST || dt > 10.0) {
+         a->result = result;
+         a->fail_duration = dt;
+         a->fail_start = t0;
+         return NULL;
+      }
+   }
+}
+
 int
 main(void)
 {
@@ -122,25 +156,44 @@ main(void)
       return 1;
    }
    const pid_t server = vtest_server_pid();
-   if (!server || !kill_render_servers(server)) {
-      printf("FAIL: cannot find the render server (vtest server pid %d)\n", server);
+   if (!server) {
+      printf("FAIL: cannot find the vtest server\n");
       return 1;
    }
 
-   /* uncached: must go to the (dead) host and wait for a reply that never comes */
+   /* kill while another thread is in the middle of round trips */
+   struct asker asker = { .pdev = pdev };
+   pthread_t thread;
+   pthread_create(&thread, NULL, asker_thread, &asker);
+   usleep(200 * 1000);
+   const long calls_before = asker.calls;
+   const double t_scan = now_s();
+   if (!kill_render_servers(server)) {
+      printf("FAIL: cannot find the render server (vtest server pid %d)\n", server);
+      return 1;
+   }
+   const double t_kill = now_s();
+   pthread_join(thread, NULL);
+   const double waited = now_s() - t_kill;
+   printf("%ld round trips before the kill; the call in flight (started %.3f s before the kill) returned %d "
+          "after %.2f s, %.2f s after the kill\n",
+          calls_before, t_scan - asker.fail_start, asker.result, asker.fail_duration, waited);
+   const int ok_mid = asker.result == VK_ERROR_DEVICE_LOST && waited < 5.0 && calls_before > 0;
+
+   /* a call from another thread after the loss: fails at once (the loss is sticky) */
    VkImageFormatProperties props;
    const double t0 = now_s();
    const VkResult result = vkGetPhysicalDeviceImageFormatProperties(
-      pdev, VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TYPE_2D, VK_IMAGE_TILING_OPTIMAL, VK_IMAGE_USAGE_SAMPLED_BIT, 0, &props);
+      pdev, VK_FORMAT_R32_SFLOAT, VK_IMAGE_TYPE_3D, VK_IMAGE_TILING_OPTIMAL, VK_IMAGE_USAGE_STORAGE_BIT, 0, &props);
    const double dt = now_s() - t0;
-   printf("vkGetPhysicalDeviceImageFormatProperties after the kill: %d in %.2f s\n", result, dt);
+   printf("a later call: %d in %.3f s\n", result, dt);
    /* later calls fail fast */
    const double t1 = now_s();
    const VkResult again = vkGetPhysicalDeviceImageFormatProperties(
       pdev, VK_FORMAT_R8_UNORM, VK_IMAGE_TYPE_2D, VK_IMAGE_TILING_OPTIMAL, VK_IMAGE_USAGE_SAMPLED_BIT, 0, &props);
    printf("next call: %d in %.3f s\n", again, now_s() - t1);
    vkDestroyInstance(instance, NULL);
-   const int ok = result == VK_ERROR_DEVICE_LOST && dt < 5.0 && again == VK_ERROR_DEVICE_LOST;
+   const int ok = ok_mid && result == VK_ERROR_DEVICE_LOST && dt < 5.0 && again == VK_ERROR_DEVICE_LOST;
    printf("%s: dead host gives VK_ERROR_DEVICE_LOST within 5 s\n", ok ? "ok" : "FAIL");
    return ok ? 0 : 1;
 }
