@@ -33,6 +33,7 @@ static const struct drm_driver pvgpu_drm_driver = {
 	.open = pvgpu_driver_open,
 	.postclose = pvgpu_driver_postclose,
 	.gem_create_object = pvgpu_gem_create_object,
+	.gem_prime_import = pvgpu_gem_prime_import,
 	.ioctls = pvgpu_ioctls,
 	.num_ioctls = PVGPU_NUM_IOCTLS,
 	.fops = &pvgpu_fops,

@@ -409,6 +409,8 @@ int pvgpu_bo_create_blob(struct pvgpu_device *pvdev, struct drm_file *file,
 int pvgpu_bo_create_3d(struct pvgpu_device *pvdev, struct drm_file *file,
 		       const struct drm_virtgpu_resource_create *args,
 		       struct pvgpu_bo **out);
+struct drm_gem_object *pvgpu_gem_prime_import(struct drm_device *dev,
+					      struct dma_buf *buf);
 int pvgpu_gem_map_offset(struct drm_file *file, u32 handle, u64 *offset);
 void *pvgpu_memdup_user(u64 uptr, size_t size);
 int pvgpu_gem_lookup_array(struct drm_file *file, const u32 *handles,

@@ -175,6 +175,59 @@ static int pvgpu_vbuf_hold(struct pvgpu_vbuf *vbuf, struct drm_gem_object *obj)
 	return 0;
 }
 
+/* ---- PRIME ------------------------------------------------------------ */
+
+/*
+ * Our own dma_buf_ops (the DRM helpers, as drm_prime.c composes them), so
+ * an import can recognise buffers this driver exported.
+ */
+static const struct dma_buf_ops pvgpu_dmabuf_ops = {
+	.cache_sgt_mapping = true,
+	.attach = drm_gem_map_attach,
+	.detach = drm_gem_map_detach,
+	.map_dma_buf = drm_gem_map_dma_buf,
+	.unmap_dma_buf = drm_gem_unmap_dma_buf,
+	.release = drm_gem_dmabuf_release,
+	.mmap = drm_gem_dmabuf_mmap,
+	.vmap = drm_gem_dmabuf_vmap,
+	.vunmap = drm_gem_dmabuf_vunmap,
+};
+
+/* drm_gem_object_funcs.export */
+static struct dma_buf *pvgpu_gem_prime_export(struct drm_gem_object *obj,
+					      int flags)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
+
+	exp_info.ops = &pvgpu_dmabuf_ops;
+	exp_info.size = obj->size;
+	exp_info.flags = flags;
+	exp_info.priv = obj;
+	exp_info.resv = obj->resv;
+	return drm_gem_dmabuf_export(obj->dev, &exp_info);
+}
+
+/**
+ * pvgpu_gem_prime_import() - drm_driver.gem_prime_import
+ * @dev: DRM device
+ * @buf: dma-buf to import
+ *
+ * A buffer this device exported imports as the same GEM object. Foreign
+ * buffers are refused with -ENODEV, as upstream 6.12 does (the host cannot
+ * see their pages as a resource).
+ * Return: the object (one reference) or ERR_PTR(-ENODEV).
+ */
+struct drm_gem_object *pvgpu_gem_prime_import(struct drm_device *dev,
+					      struct dma_buf *buf)
+{
+	struct drm_gem_object *obj = buf->priv;
+
+	if (buf->ops != &pvgpu_dmabuf_ops || obj->dev != dev)
+		return ERR_PTR(-ENODEV);
+	drm_gem_object_get(obj);
+	return obj;
+}
+
 /* ---- GEM callbacks ---------------------------------------------------- */
 
 /* Attach the resource to the file's host context (creating it lazily). */
@@ -288,6 +341,7 @@ static const struct drm_gem_object_funcs pvgpu_shmem_funcs = {
 	.free = pvgpu_bo_free,
 	.open = pvgpu_gem_open,
 	.close = pvgpu_gem_close,
+	.export = pvgpu_gem_prime_export,
 	.print_info = drm_gem_shmem_object_print_info,
 	.pin = drm_gem_shmem_object_pin,
 	.unpin = drm_gem_shmem_object_unpin,
@@ -356,6 +410,7 @@ static const struct drm_gem_object_funcs pvgpu_host_funcs = {
 	.free = pvgpu_bo_free,
 	.open = pvgpu_gem_open,
 	.close = pvgpu_gem_close,
+	.export = pvgpu_gem_prime_export,
 	.get_sg_table = pvgpu_host_get_sg_table,
 	.mmap = pvgpu_host_mmap,
 	.vm_ops = &pvgpu_host_vm_ops,

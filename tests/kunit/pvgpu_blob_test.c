@@ -185,6 +185,41 @@ static void pvgpu_blob_test_classic_transfer_wait(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pvgpu_gem_close(test, rc.bo_handle), 0L);
 }
 
+/* Export from one file, import into another: same object, same resource. */
+static void pvgpu_blob_test_prime_self_import(struct kunit *test)
+{
+	struct pvgpu_test_dev *td = test->priv;
+	struct drm_virtgpu_resource_create_blob b;
+	struct drm_virtgpu_resource_info info = {};
+	struct drm_prime_handle ph;
+	struct file *other;
+
+	KUNIT_ASSERT_EQ(test, pvgpu_blob_create(test, VIRTGPU_BLOB_MEM_GUEST,
+						VIRTGPU_BLOB_FLAG_USE_MAPPABLE |
+						VIRTGPU_BLOB_FLAG_USE_SHAREABLE,
+						0, PAGE_SIZE, &b), 0);
+	ph = (struct drm_prime_handle){ .handle = b.bo_handle,
+					.flags = DRM_CLOEXEC | DRM_RDWR };
+	KUNIT_ASSERT_EQ(test, pvgpu_test_ioctl(test, td->file,
+			DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph, sizeof(ph)), 0L);
+
+	other = pvgpu_test_open(test, td->pvdev);
+	ph.handle = 0;
+	KUNIT_EXPECT_EQ(test, pvgpu_test_ioctl(test, other,
+			DRM_IOCTL_PRIME_FD_TO_HANDLE, &ph, sizeof(ph)), 0L);
+	close_fd(ph.fd);
+	info.bo_handle = ph.handle;
+	KUNIT_EXPECT_EQ(test, pvgpu_test_ioctl(test, other,
+			DRM_IOCTL_VIRTGPU_RESOURCE_INFO, &info, sizeof(info)), 0L);
+	KUNIT_EXPECT_EQ(test, info.res_handle, b.res_handle);
+	KUNIT_EXPECT_EQ(test, info.size, (u32)PAGE_SIZE);
+
+	/* an fd that is no dma-buf at all */
+	ph = (struct drm_prime_handle){ .fd = -1 };
+	KUNIT_EXPECT_LT(test, pvgpu_test_ioctl(test, other,
+			DRM_IOCTL_PRIME_FD_TO_HANDLE, &ph, sizeof(ph)), 0L);
+}
+
 /* Submit an empty stream on @ring with an out fence; returns the fence. */
 static struct dma_fence *pvgpu_submit_empty(struct kunit *test, u32 ring)
 {
@@ -275,6 +310,7 @@ static struct kunit_case pvgpu_blob_cases[] = {
 	KUNIT_CASE(pvgpu_blob_test_partial_mmap_refused),
 	KUNIT_CASE(pvgpu_blob_test_host_refused),
 	KUNIT_CASE(pvgpu_blob_test_classic_transfer_wait),
+	KUNIT_CASE(pvgpu_blob_test_prime_self_import),
 	{}
 };
 
