@@ -31,6 +31,17 @@ rootfs_dir() {
 	cache_dir rootfs "$key"
 }
 
+# in_use DIR: true when some process has its root (chroot) or working directory inside DIR.
+in_use() {
+	local p l
+	for p in /proc/[0-9]*; do
+		for l in "$p/root" "$p/cwd"; do
+			case "$(readlink "$l" 2>/dev/null)" in "$1" | "$1"/*) return 0 ;; esac
+		done
+	done
+	return 1
+}
+
 # Prune older entries of one kind, keeping the given (current) one.
 prune_cache() {
 	local kind=$1 keep=$2 d
@@ -38,6 +49,7 @@ prune_cache() {
 		[ -e "$d" ] || continue
 		[ "$d" = "$keep" ] && continue
 		case "$d" in *.tmp.*) continue ;; esac	# another build may be running
+		in_use "$d" && { log "keeping stale cache entry $d: a process still runs inside it"; continue; }
 		log "removing stale cache entry $d"
 		rm -rf --one-file-system "$d"
 	done
