@@ -116,7 +116,7 @@ fail_queues:
    vn_async_vkDestroyDevice(dev->ring, handle, NULL);
 fail:
    free(queues);
-   pvk_free(&instance->alloc, dev);
+   pvk_free(pAllocator ? pAllocator : &instance->alloc, dev);
    free(host_exts);
    return pvk_error(result);
 }

@@ -16,8 +16,9 @@ import argparse
 import re
 import xml.etree.ElementTree as ET
 
+# vkGetInstanceProcAddr answers with a NULL instance for itself too (spec "Command Function Pointers")
 GLOBAL_COMMANDS = {
-    'vkCreateInstance', 'vkEnumerateInstanceVersion',
+    'vkCreateInstance', 'vkEnumerateInstanceVersion', 'vkGetInstanceProcAddr',
     'vkEnumerateInstanceExtensionProperties', 'vkEnumerateInstanceLayerProperties',
 }
 
@@ -118,8 +119,6 @@ class Registry:
     def level(self, name):
         if name in GLOBAL_COMMANDS:
             return 'global'
-        if name == 'vkGetInstanceProcAddr':
-            return 'instance'
         if name == 'vkGetDeviceProcAddr':
             return 'device'
         first = self.commands[self.resolve(name)][2]
