@@ -23,6 +23,20 @@ hash_inputs() {
 # name and renamed), so an interrupted build never leaves a half-built entry behind.
 cache_dir() { printf '%s/%s-%s' "$PVGPU_CACHE" "$1" "$2"; }
 
+# cache_lock KIND: serialise builders of one kind of cache entry (held until the script exits). A
+# builder that waited must look again: the entry it wanted may exist now.
+cache_lock() {
+	mkdir -p "$PVGPU_CACHE"
+	exec 8>"$PVGPU_CACHE/.lock-$1"
+	flock -n 8 || { log "waiting for another build of the $1 cache entry"; flock 8; }
+}
+
+# cache_commit TMP ENTRY: make a finished build the entry, atomically.
+cache_commit() {
+	[ ! -e "$2" ] || die "cache entry $2 appeared while building it (is PVGPU_CACHE shared without locking?)"
+	mv "$1" "$2"
+}
+
 # The root filesystem directory for the current package list (may not exist yet).
 rootfs_dir() {
 	local key
