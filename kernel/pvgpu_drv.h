@@ -190,12 +190,14 @@ int pvgpu_cmd_submit(struct pvgpu_device *pvdev, u32 ctx_id, void *stream,
  * @lock: protects every virtqueue_*() call on @vq (the virtqueue API needs
  *	  its callers serialised); taken from the interrupt callback too
  * @space_wq: submitters waiting for free descriptors
+ * @stalled: a wait for descriptors timed out and no answer came since
  * @pvdev: owning device
  */
 struct pvgpu_vq {
 	struct virtqueue *vq;
 	spinlock_t lock;
 	wait_queue_head_t space_wq;
+	bool stalled;
 	struct pvgpu_device *pvdev;
 };
 

@@ -194,7 +194,9 @@ static unsigned int pvgpu_vq_slots(struct pvgpu_vq *q, unsigned int nsg)
  * Emits @vbuf->fence (assigns its seqno/fence_id in ring order), adds it to
  * the resvs of @vbuf->objs and unlocks them when @vbuf->ticket is set.
  * Sleeps (without the queue lock) while the ring is full, at most
- * PVGPU_HOST_TIMEOUT. Call pvgpu_vq_kick() after the last command of a
+ * PVGPU_HOST_TIMEOUT; after one such timeout, later commands that find the
+ * ring full fail at once until the host answers something (a dead host
+ * must not cost every object free of a closing file 5 s). Call pvgpu_vq_kick() after the last command of a
  * batch. Follows upstream virtio_gpu_queue_ctrl_sgs().
  *
  * Return: 0; -ENODEV after unplug, -ETIMEDOUT when the host frees no
@@ -245,6 +247,11 @@ int pvgpu_vq_queue(struct pvgpu_vq *q, struct pvgpu_vbuf *vbuf)
 			break;
 		spin_unlock_irqrestore(&q->lock, flags);
 
+		/* Once a wait timed out, fail at once until the host moves. */
+		if (READ_ONCE(q->stalled)) {
+			ret = -ETIMEDOUT;
+			goto err_abort;
+		}
 		/* The host may sit on queued-but-unkicked commands. */
 		pvgpu_vq_kick(q);
 		pvgpu_stat_inc(&pvdev->stats, PVGPU_STAT_SPACE_WAITS);
@@ -253,6 +260,10 @@ int pvgpu_vq_queue(struct pvgpu_vq *q, struct pvgpu_vbuf *vbuf)
 					  pvgpu_vq_slots(q, nsg),
 					  PVGPU_HOST_TIMEOUT);
 		if (!left) {
+			drm_err_ratelimited(&pvdev->drm,
+					    "host freed no descriptor in %d ms\n",
+					    jiffies_to_msecs(PVGPU_HOST_TIMEOUT));
+			WRITE_ONCE(q->stalled, true);
 			ret = -ETIMEDOUT;
 			goto err_abort;
 		}
@@ -407,7 +418,8 @@ static unsigned int pvgpu_vq_collect(struct pvgpu_vq *q, struct list_head *out,
 			n++;
 		}
 		barriers++;	/* virtqueue_enable_cb(): virtio_mb, re-check */
-	} while (!virtqueue_enable_cb(q->vq));
+		/* A broken queue never reports "nothing more": stop there. */
+	} while (!virtqueue_enable_cb(q->vq) && !virtqueue_is_broken(q->vq));
 
 	pvgpu_stat_add(&q->pvdev->stats, PVGPU_STAT_BARRIERS, barriers);
 	return n;
@@ -451,6 +463,7 @@ static unsigned int pvgpu_vq_process(struct pvgpu_vq *q, bool peek_first)
 	if (!n)
 		return 0;
 
+	WRITE_ONCE(q->stalled, false);	/* the host made progress */
 	wake_up(&q->space_wq);
 	list_for_each_entry_safe(vbuf, tmp, &done, node) {
 		pvgpu_vbuf_answered(pvdev, vbuf);
