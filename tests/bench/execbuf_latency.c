@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,20 @@
 
 #define VENUS_CAPSET_ID 4
 #define WAIT_TIMEOUT_MS 5000
+
+/* Basename of /sys/class/drm/NODE/deviceSUB/driver into out; false when there is no such link. */
+static bool driver_of(const char *node, const char *sub, char *out, size_t len)
+{
+	char path[256], link[512];
+
+	snprintf(path, sizeof(path), "/sys/class/drm/%s/device%s/driver", node, sub);
+	ssize_t l = readlink(path, link, sizeof(link) - 1);
+	if (l <= 0)
+		return false;
+	link[l] = '\0';
+	snprintf(out, len, "%s", strrchr(link, '/') + 1);
+	return true;
+}
 
 static int open_virtio_gpu(char *driver_name, size_t len)
 {
@@ -47,16 +62,17 @@ static int open_virtio_gpu(char *driver_name, size_t len)
 		drmVersionPtr v = drmGetVersion(fd);
 		if (v && !strcmp(v->name, "virtio_gpu")) {
 			drmFreeVersion(v);
-			/* Which kernel module is behind the node: the driver link of the device. */
-			char link[512], path[256];
-			snprintf(path, sizeof(path), "/sys/class/drm/%s/device/driver",
-				 strrchr(devs[i]->nodes[DRM_NODE_RENDER], '/') + 1);
-			ssize_t l = readlink(path, link, sizeof(link) - 1);
-			if (l > 0) {
-				link[l] = '\0';
-				snprintf(driver_name, len, "%s", strrchr(link, '/') + 1);
-			} else {
-				snprintf(driver_name, len, "virtio_gpu");
+			snprintf(driver_name, len, "virtio_gpu");
+			/* Which kernel module is behind the node: upstream parents its DRM device on the
+			 * PCI function (driver "virtio-pci"), so look at the virtio device below it too. */
+			const char *node = strrchr(devs[i]->nodes[DRM_NODE_RENDER], '/') + 1;
+			if (!driver_of(node, "", driver_name, len) || !strcmp(driver_name, "virtio-pci")) {
+				char sub[64];
+				for (int k = 0; k < 64; k++) {
+					snprintf(sub, sizeof(sub), "/virtio%d", k);
+					if (driver_of(node, sub, driver_name, len))
+						break;
+				}
 			}
 			drmFreeDevices(devs, n);
 			return fd;

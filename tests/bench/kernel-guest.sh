@@ -23,7 +23,7 @@ echo "EXECBUFFER + fence-out + wait, $n commands x $rounds rounds per driver (me
 printf '%-12s %12s %12s %16s %14s\n' driver median_us p99_us barriers/cmd spins/cmd
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 for d in "${drivers[@]}"; do
-	lines=$(grep "^RESULT driver=$d " "$out")
+	lines=$(grep "^RESULT driver=$d " "$out") || { printf '%-12s %12s\n' "$d" "no result"; continue; }
 	mapfile -t meds < <(field median_us <<<"$lines" | sort -g)
 	k=${#meds[@]}
 	if [ $((k % 2)) = 1 ]; then med=${meds[k / 2]}; else med=$(echo "${meds[k / 2 - 1]} ${meds[k / 2]}" | awk '{ print ($1 + $2) / 2 }'); fi
