@@ -164,12 +164,12 @@ pvk_CreateInstance(const VkInstanceCreateInfo *pCreateInfo, const VkAllocationCa
       instance->alloc = *pAllocator;
    const VkApplicationInfo *app = pCreateInfo->pApplicationInfo;
    instance->api_version = app && app->apiVersion ? app->apiVersion : VK_API_VERSION_1_0;
-   if (mtx_init(&instance->physical_device_mutex, mtx_plain) != thrd_success) {
+   if (pthread_mutex_init(&instance->physical_device_mutex, NULL) != 0) {
       pvk_free(pAllocator, instance);
       return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
    }
-   if (mtx_init(&instance->ring_idx_mutex, mtx_plain) != thrd_success) {
-      mtx_destroy(&instance->physical_device_mutex);
+   if (pthread_mutex_init(&instance->ring_idx_mutex, NULL) != 0) {
+      pthread_mutex_destroy(&instance->physical_device_mutex);
       pvk_free(pAllocator, instance);
       return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
    }
@@ -182,8 +182,8 @@ pvk_CreateInstance(const VkInstanceCreateInfo *pCreateInfo, const VkAllocationCa
       result = VK_SUCCESS;
    }
    if (result != VK_SUCCESS) {
-      mtx_destroy(&instance->ring_idx_mutex);
-      mtx_destroy(&instance->physical_device_mutex);
+      pthread_mutex_destroy(&instance->ring_idx_mutex);
+      pthread_mutex_destroy(&instance->physical_device_mutex);
       pvk_free(pAllocator, instance);
       return pvk_error(result);
    }
@@ -201,7 +201,7 @@ pvk_DestroyInstance(VkInstance _instance, const VkAllocationCallbacks *pAllocato
    (void)pAllocator;
    for (uint32_t i = 0; i < instance->physical_device_count; i++) {
       pvk_physical_device_fini(&instance->physical_devices[i]);
-      mtx_destroy(&instance->physical_devices[i].format_mutex);
+      pthread_mutex_destroy(&instance->physical_devices[i].format_mutex);
    }
    pvk_free(&instance->alloc, instance->physical_devices);
    pvk_free(&instance->alloc, instance->groups);
@@ -213,8 +213,8 @@ pvk_DestroyInstance(VkInstance _instance, const VkAllocationCallbacks *pAllocato
       pvk_ring_destroy(instance->ring);
       pvk_renderer_destroy(instance->renderer);
    }
-   mtx_destroy(&instance->ring_idx_mutex);
-   mtx_destroy(&instance->physical_device_mutex);
+   pthread_mutex_destroy(&instance->ring_idx_mutex);
+   pthread_mutex_destroy(&instance->physical_device_mutex);
    const VkAllocationCallbacks alloc = instance->alloc;
    pvk_free(alloc.pfnFree ? &alloc : NULL, instance);
 }
@@ -224,7 +224,7 @@ pvk_instance_acquire_ring_idx(struct pvk_instance *instance)
 {
    const uint32_t max = PVK_MIN(instance->renderer->info.max_timeline_count, 64u);
    uint32_t ring_idx = 0;
-   mtx_lock(&instance->ring_idx_mutex);
+   pthread_mutex_lock(&instance->ring_idx_mutex);
    for (uint32_t i = 1; i < max; i++) {
       if (!(instance->ring_idx_used & (1ull << i))) {
          instance->ring_idx_used |= 1ull << i;
@@ -232,7 +232,7 @@ pvk_instance_acquire_ring_idx(struct pvk_instance *instance)
          break;
       }
    }
-   mtx_unlock(&instance->ring_idx_mutex);
+   pthread_mutex_unlock(&instance->ring_idx_mutex);
    return ring_idx;
 }
 
@@ -241,7 +241,7 @@ pvk_instance_release_ring_idx(struct pvk_instance *instance, uint32_t ring_idx)
 {
    if (!ring_idx)
       return;
-   mtx_lock(&instance->ring_idx_mutex);
+   pthread_mutex_lock(&instance->ring_idx_mutex);
    instance->ring_idx_used &= ~(1ull << ring_idx);
-   mtx_unlock(&instance->ring_idx_mutex);
+   pthread_mutex_unlock(&instance->ring_idx_mutex);
 }

@@ -4,7 +4,7 @@
 #ifndef PVK_INSTANCE_H
 #define PVK_INSTANCE_H
 
-#include <threads.h>
+#include <pthread.h>
 
 #include "pvk_private.h"
 #include "pvk_renderer.h"
@@ -24,11 +24,11 @@ struct pvk_instance {
    uint32_t renderer_api_version;
 
    /* fence timelines (ring_idx) handed to queues; bit 0 is the CPU timeline, never handed out */
-   mtx_t ring_idx_mutex;
+   pthread_mutex_t ring_idx_mutex;
    uint64_t ring_idx_used;
 
    /* physical devices, enumerated once under the mutex */
-   mtx_t physical_device_mutex;
+   pthread_mutex_t physical_device_mutex;
    bool physical_devices_enumerated;
    VkResult physical_device_result;
    uint32_t physical_device_count;
@@ -67,7 +67,7 @@ struct pvk_physical_device {
    uint32_t queue_family_count;
    VkQueueFamilyProperties2 *queue_families;
    /* format properties, filled on first use (VK_FORMAT values < 2^31 in the core range only) */
-   mtx_t format_mutex;
+   pthread_mutex_t format_mutex;
    struct pvk_format_cache *format_cache;
    /* lists asked once, on first use, under format_mutex (NULL: not asked yet) */
    uint32_t shading_rate_count, time_domain_count;

@@ -586,7 +586,7 @@ pvk_instance_enumerate_locked(struct pvk_instance *instance)
    result = VK_SUCCESS;
    /* mutexes are initialised only once the array no longer moves */
    for (uint32_t i = 0; i < kept; i++) {
-      if (mtx_init(&pdevs[i].format_mutex, mtx_plain) != thrd_success) {
+      if (pthread_mutex_init(&pdevs[i].format_mutex, NULL) != 0) {
          result = VK_ERROR_OUT_OF_HOST_MEMORY;
          goto out;
       }
@@ -622,13 +622,13 @@ pvk_instance_enumerate_physical_devices(struct pvk_instance *instance)
 {
    if (!instance->renderer)
       return VK_SUCCESS;
-   mtx_lock(&instance->physical_device_mutex);
+   pthread_mutex_lock(&instance->physical_device_mutex);
    if (!instance->physical_devices_enumerated) {
       instance->physical_device_result = pvk_instance_enumerate_locked(instance);
       instance->physical_devices_enumerated = true;
    }
    const VkResult result = instance->physical_device_result;
-   mtx_unlock(&instance->physical_device_mutex);
+   pthread_mutex_unlock(&instance->physical_device_mutex);
    return result;
 }
 
@@ -833,7 +833,7 @@ static VkResult
 pvk_physical_device_get_format(struct pvk_physical_device *pdev, VkFormat format, struct pvk_format_entry *out)
 {
    VkResult result = VK_SUCCESS;
-   mtx_lock(&pdev->format_mutex);
+   pthread_mutex_lock(&pdev->format_mutex);
    if (!pdev->format_cache)
       pdev->format_cache = calloc(1, sizeof(*pdev->format_cache));
    struct pvk_format_entry *e =
@@ -858,7 +858,7 @@ pvk_physical_device_get_format(struct pvk_physical_device *pdev, VkFormat format
    if (e)
       *e = *out;
 out_unlock:
-   mtx_unlock(&pdev->format_mutex);
+   pthread_mutex_unlock(&pdev->format_mutex);
    return result;
 }
 
@@ -948,22 +948,22 @@ pvk_GetPhysicalDeviceImageFormatProperties2(VkPhysicalDevice physicalDevice,
       return VK_ERROR_FORMAT_NOT_SUPPORTED; /* no sparse in pvk yet */
    const bool cacheable = !pInfo->pNext && !pProps->pNext;
    if (cacheable) {
-      mtx_lock(&pdev->format_mutex);
+      pthread_mutex_lock(&pdev->format_mutex);
       const struct pvk_image_format_entry *e = pvk_image_format_cache_find(pdev, pInfo);
       if (e) {
          const VkResult result = e->result;
          pProps->imageFormatProperties = e->props;
-         mtx_unlock(&pdev->format_mutex);
+         pthread_mutex_unlock(&pdev->format_mutex);
          return result;
       }
-      mtx_unlock(&pdev->format_mutex);
+      pthread_mutex_unlock(&pdev->format_mutex);
    }
 
    VkResult result;
    PVK_CALL_CHAIN(pvk_pdev_ring(pdev), result, pProps, VkImageFormatProperties2,
                   vkGetPhysicalDeviceImageFormatProperties2, physicalDevice, pInfo, pProps);
    if (cacheable && (result == VK_SUCCESS || result == VK_ERROR_FORMAT_NOT_SUPPORTED)) {
-      mtx_lock(&pdev->format_mutex);
+      pthread_mutex_lock(&pdev->format_mutex);
       if (!pdev->image_format_cache)
          pdev->image_format_cache = calloc(1, sizeof(*pdev->image_format_cache));
       struct pvk_image_format_cache *cache = pdev->image_format_cache;
@@ -980,7 +980,7 @@ pvk_GetPhysicalDeviceImageFormatProperties2(VkPhysicalDevice physicalDevice,
          };
          cache->next = (cache->next + 1) % PVK_IMAGE_FORMAT_CACHE_SIZE;
       }
-      mtx_unlock(&pdev->format_mutex);
+      pthread_mutex_unlock(&pdev->format_mutex);
    }
    return result == VK_ERROR_FORMAT_NOT_SUPPORTED ? result : pvk_error(result);
 }
@@ -1107,7 +1107,7 @@ pvk_GetPhysicalDeviceFragmentShadingRatesKHR(VkPhysicalDevice physicalDevice, ui
                                              VkPhysicalDeviceFragmentShadingRateKHR *pRates)
 {
    struct pvk_physical_device *pdev = pvk_physical_device_from_handle(physicalDevice);
-   mtx_lock(&pdev->format_mutex);
+   pthread_mutex_lock(&pdev->format_mutex);
 #define PVK_FETCH(count, array)                                                                    \
    PVK_CALL_ARRAY(pvk_pdev_ring(pdev), result, PVK_REPLY_COUNT_OFFSET_RESULT, *(count), array,      \
                   vkGetPhysicalDeviceFragmentShadingRatesKHR, physicalDevice, count, array)
@@ -1115,7 +1115,7 @@ pvk_GetPhysicalDeviceFragmentShadingRatesKHR(VkPhysicalDevice physicalDevice, ui
                   pvk_init_shading_rate, PVK_FETCH);
 #undef PVK_FETCH
    const VkResult result = pdev->shading_rates ? VK_SUCCESS : VK_ERROR_DEVICE_LOST;
-   mtx_unlock(&pdev->format_mutex);
+   pthread_mutex_unlock(&pdev->format_mutex);
    if (result != VK_SUCCESS)
       return pvk_error(result);
    if (!pRates) {
@@ -1137,14 +1137,14 @@ pvk_GetPhysicalDeviceCalibrateableTimeDomainsKHR(VkPhysicalDevice physicalDevice
                                                  VkTimeDomainKHR *pDomains)
 {
    struct pvk_physical_device *pdev = pvk_physical_device_from_handle(physicalDevice);
-   mtx_lock(&pdev->format_mutex);
+   pthread_mutex_lock(&pdev->format_mutex);
 #define PVK_FETCH(count, array)                                                                    \
    PVK_CALL_ARRAY(pvk_pdev_ring(pdev), result, PVK_REPLY_COUNT_OFFSET_RESULT, *(count), array,      \
                   vkGetPhysicalDeviceCalibrateableTimeDomainsEXT, physicalDevice, count, array)
    PVK_CACHE_LIST(pdev, time_domain_count, time_domains, VkTimeDomainKHR, pvk_init_time_domain, PVK_FETCH);
 #undef PVK_FETCH
    const VkResult result = pdev->time_domains ? VK_SUCCESS : VK_ERROR_DEVICE_LOST;
-   mtx_unlock(&pdev->format_mutex);
+   pthread_mutex_unlock(&pdev->format_mutex);
    if (result != VK_SUCCESS)
       return pvk_error(result);
    return pvk_outarray_copy(pDomains, pCount, pdev->time_domains, pdev->time_domain_count, sizeof(*pDomains));

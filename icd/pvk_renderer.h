@@ -67,6 +67,12 @@ struct pvk_renderer_ops {
     * the page size. */
    VkResult (*shmem_create)(struct pvk_renderer *renderer, size_t size, struct pvk_shmem *out);
    void (*shmem_destroy)(struct pvk_renderer *renderer, struct pvk_shmem *shmem);
+   /* Create and map a blob backed by the renderer-side VkDeviceMemory whose Venus object id is
+    * memory_id (size bytes, rounded up to the page size; shareable: exportable as a dma-buf).
+    * Destroyed with shmem_destroy. NULL when the transport cannot share such memory (vtest: the host
+    * exports it as a dma-buf, which needs udmabuf or a DRM device). */
+   VkResult (*memory_blob_create)(struct pvk_renderer *renderer, uint64_t memory_id, size_t size, bool shareable,
+                                  struct pvk_shmem *out);
    /* Cheap liveness check of the transport itself (socket or device); false means lost. */
    bool (*is_alive)(struct pvk_renderer *renderer);
 };

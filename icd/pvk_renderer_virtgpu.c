@@ -57,18 +57,19 @@ pvk_virtgpu_submit(struct pvk_renderer *renderer, const struct pvk_renderer_batc
    return pvk_virtgpu_ioctl(gpu, DRM_IOCTL_VIRTGPU_EXECBUFFER, &args) ? VK_ERROR_DEVICE_LOST : VK_SUCCESS;
 }
 
+/* A mappable HOST3D blob, mapped: blob id 0 is memory the renderer allocates itself, any other id
+ * names a renderer-side VkDeviceMemory (Mesa vn_renderer_virtgpu.c virtgpu_bo_create_from_device_memory). */
 static VkResult
-pvk_virtgpu_shmem_create(struct pvk_renderer *renderer, size_t size, struct pvk_shmem *out)
+pvk_virtgpu_blob_create(struct pvk_virtgpu *gpu, uint64_t blob_id, uint32_t blob_flags, size_t size,
+                        struct pvk_shmem *out)
 {
-   struct pvk_virtgpu *gpu = (struct pvk_virtgpu *)renderer;
    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
    size = (size + page - 1) & ~(page - 1);
-   /* blob id 0 of HOST3D: memory the renderer allocates itself (capset supports_blob_id_0) */
    struct drm_virtgpu_resource_create_blob blob = {
       .blob_mem = VIRTGPU_BLOB_MEM_HOST3D,
-      .blob_flags = VIRTGPU_BLOB_FLAG_USE_MAPPABLE,
+      .blob_flags = blob_flags | VIRTGPU_BLOB_FLAG_USE_MAPPABLE,
       .size = size,
-      .blob_id = 0,
+      .blob_id = blob_id,
    };
    if (pvk_virtgpu_ioctl(gpu, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &blob))
       return errno == ENOMEM ? VK_ERROR_OUT_OF_DEVICE_MEMORY : VK_ERROR_DEVICE_LOST;
@@ -89,6 +90,21 @@ pvk_virtgpu_shmem_create(struct pvk_renderer *renderer, size_t size, struct pvk_
       .size = size,
    };
    return VK_SUCCESS;
+}
+
+static VkResult
+pvk_virtgpu_shmem_create(struct pvk_renderer *renderer, size_t size, struct pvk_shmem *out)
+{
+   /* blob id 0 of HOST3D: memory the renderer allocates itself (capset supports_blob_id_0) */
+   return pvk_virtgpu_blob_create((struct pvk_virtgpu *)renderer, 0, 0, size, out);
+}
+
+static VkResult
+pvk_virtgpu_memory_blob_create(struct pvk_renderer *renderer, uint64_t memory_id, size_t size, bool shareable,
+                               struct pvk_shmem *out)
+{
+   const uint32_t flags = shareable ? VIRTGPU_BLOB_FLAG_USE_SHAREABLE : 0;
+   return pvk_virtgpu_blob_create((struct pvk_virtgpu *)renderer, memory_id, flags, size, out);
 }
 
 static void
@@ -122,6 +138,7 @@ static const struct pvk_renderer_ops pvk_virtgpu_ops = {
    .submit = pvk_virtgpu_submit,
    .shmem_create = pvk_virtgpu_shmem_create,
    .shmem_destroy = pvk_virtgpu_shmem_destroy,
+   .memory_blob_create = pvk_virtgpu_memory_blob_create,
    .is_alive = pvk_virtgpu_is_alive,
 };
 

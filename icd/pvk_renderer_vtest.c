@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <threads.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #define VIRGL_RENDERER_UNSTABLE_APIS 1
@@ -31,7 +31,7 @@ struct pvk_vtest {
    struct pvk_renderer base;
    int sock;
    /* protects the socket: one request/response exchange at a time */
-   mtx_t mutex;
+   pthread_mutex_t mutex;
    uint32_t protocol_version;
    /* set once the connection failed: every later call fails at once */
    bool broken;
@@ -255,10 +255,10 @@ pvk_vtest_submit(struct pvk_renderer *renderer, const struct pvk_renderer_batch 
       [VTEST_CMD_LEN] = PVK_ARRAY_SIZE(header) + size / 4,
       [VTEST_CMD_ID] = VCMD_SUBMIT_CMD2,
    };
-   mtx_lock(&vtest->mutex);
+   pthread_mutex_lock(&vtest->mutex);
    const bool ok = pvk_vtest_write(vtest, hdr, sizeof(hdr)) && pvk_vtest_write(vtest, header, sizeof(header)) &&
                    pvk_vtest_write(vtest, cs, size);
-   mtx_unlock(&vtest->mutex);
+   pthread_mutex_unlock(&vtest->mutex);
    return ok ? VK_SUCCESS : VK_ERROR_DEVICE_LOST;
 }
 
@@ -279,13 +279,13 @@ pvk_vtest_shmem_create(struct pvk_renderer *renderer, size_t size, struct pvk_sh
    };
    uint32_t res_id = 0;
    int fd = -1;
-   mtx_lock(&vtest->mutex);
+   pthread_mutex_lock(&vtest->mutex);
    bool ok = pvk_vtest_send(vtest, VCMD_RESOURCE_CREATE_BLOB, args, VCMD_RES_CREATE_BLOB_SIZE) &&
              pvk_vtest_recv(vtest, VCMD_RESOURCE_CREATE_BLOB, &res_id, 1);
    /* the fd travels with one byte of its own after the reply */
    char dummy;
    ok = ok && pvk_vtest_read_fd(vtest, &dummy, 1, &fd);
-   mtx_unlock(&vtest->mutex);
+   pthread_mutex_unlock(&vtest->mutex);
    if (!ok || fd < 0 || !res_id) {
       if (fd >= 0)
          close(fd);
@@ -295,9 +295,9 @@ pvk_vtest_shmem_create(struct pvk_renderer *renderer, size_t size, struct pvk_sh
    void *ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
    close(fd);
    if (ptr == MAP_FAILED) {
-      mtx_lock(&vtest->mutex);
+      pthread_mutex_lock(&vtest->mutex);
       pvk_vtest_send(vtest, VCMD_RESOURCE_UNREF, &res_id, VCMD_RES_UNREF_SIZE);
-      mtx_unlock(&vtest->mutex);
+      pthread_mutex_unlock(&vtest->mutex);
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    }
    *out = (struct pvk_shmem){ .res_id = res_id, .ptr = ptr, .size = size };
@@ -309,9 +309,9 @@ pvk_vtest_shmem_destroy(struct pvk_renderer *renderer, struct pvk_shmem *shmem)
 {
    struct pvk_vtest *vtest = (struct pvk_vtest *)renderer;
    munmap(shmem->ptr, shmem->size);
-   mtx_lock(&vtest->mutex);
+   pthread_mutex_lock(&vtest->mutex);
    pvk_vtest_send(vtest, VCMD_RESOURCE_UNREF, &shmem->res_id, VCMD_RES_UNREF_SIZE);
-   mtx_unlock(&vtest->mutex);
+   pthread_mutex_unlock(&vtest->mutex);
 }
 
 static bool
@@ -335,7 +335,7 @@ pvk_vtest_destroy(struct pvk_renderer *renderer)
    struct pvk_vtest *vtest = (struct pvk_vtest *)renderer;
    if (vtest->sock >= 0)
       close(vtest->sock);
-   mtx_destroy(&vtest->mutex);
+   pthread_mutex_destroy(&vtest->mutex);
    free(vtest);
 }
 
@@ -360,7 +360,7 @@ pvk_renderer_create_vtest(struct pvk_renderer **out)
    vtest->base.ops = &pvk_vtest_ops;
    vtest->base.info.transport_name = "vtest";
    vtest->sock = -1;
-   if (mtx_init(&vtest->mutex, mtx_plain) != thrd_success) {
+   if (pthread_mutex_init(&vtest->mutex, NULL) != 0) {
       free(vtest);
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    }

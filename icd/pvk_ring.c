@@ -69,12 +69,19 @@ pvk_ring_seqno_passed(uint32_t head, uint32_t seqno)
    return (int32_t)(head - seqno) >= 0;
 }
 
+static inline VkResult
+pvk_ring_lost(const struct vn_ring *ring)
+{
+   return (VkResult)atomic_load_explicit(&ring->lost, memory_order_relaxed);
+}
+
 static VkResult
 pvk_ring_set_lost(struct vn_ring *ring, const char *why)
 {
-   if (ring->lost == VK_SUCCESS)
+   int expected = VK_SUCCESS;
+   if (atomic_compare_exchange_strong_explicit(&ring->lost, &expected, VK_ERROR_DEVICE_LOST, memory_order_relaxed,
+                                               memory_order_relaxed))
       pvk_log("ring %llu: device lost: %s", (unsigned long long)ring->id, why);
-   ring->lost = VK_ERROR_DEVICE_LOST;
    return VK_ERROR_DEVICE_LOST;
 }
 
@@ -85,7 +92,7 @@ pvk_ring_notify(struct vn_ring *ring, uint32_t seqno)
    struct vn_cs_encoder enc;
    vn_cs_encoder_init_ptr(&enc, data, sizeof(data));
    vn_encode_vkNotifyRingMESA(&enc, 0, ring->id, seqno, 0);
-   ring->notify_count++;
+   atomic_fetch_add_explicit(&ring->notify_count, 1, memory_order_relaxed);
    VkResult result = pvk_renderer_submit(ring->renderer, data, vn_cs_encoder_get_len(&enc));
    if (result != VK_SUCCESS)
       return pvk_ring_set_lost(ring, "notify failed");
@@ -123,8 +130,9 @@ pvk_ring_relax(struct vn_ring *ring, struct pvk_relax *relax, uint32_t seqno)
       /* consume the heartbeat: the host sets it again within one period while alive */
       atomic_fetch_and_explicit(ring->status, ~(uint32_t)VK_RING_STATUS_ALIVE_BIT_MESA,
                                 memory_order_seq_cst);
-      ring->alive_deadline_ns = now + PVK_RING_DEAD_AFTER_NS;
-   } else if (ring->monitor_period_us && now > ring->alive_deadline_ns) {
+      atomic_store_explicit(&ring->alive_deadline_ns, now + PVK_RING_DEAD_AFTER_NS, memory_order_relaxed);
+   } else if (ring->monitor_period_us &&
+              now > atomic_load_explicit(&ring->alive_deadline_ns, memory_order_relaxed)) {
       return pvk_ring_set_lost(ring, "no ALIVE heartbeat from the host ring thread");
    }
    if (now >= relax->next_check_ns) {
@@ -152,16 +160,16 @@ pvk_ring_relax_init(struct vn_ring *ring, struct pvk_relax *relax)
    /* the watchdog runs only while someone waits: start a fresh period */
    if (ring->monitor_period_us) {
       const int64_t now = pvk_now_ns();
-      if (ring->alive_deadline_ns < now + PVK_RING_DEAD_AFTER_NS / 2)
-         ring->alive_deadline_ns = now + PVK_RING_DEAD_AFTER_NS;
+      if (atomic_load_explicit(&ring->alive_deadline_ns, memory_order_relaxed) < now + PVK_RING_DEAD_AFTER_NS / 2)
+         atomic_store_explicit(&ring->alive_deadline_ns, now + PVK_RING_DEAD_AFTER_NS, memory_order_relaxed);
    }
 }
 
 VkResult
 pvk_ring_wait_seqno(struct vn_ring *ring, uint32_t seqno)
 {
-   if (ring->lost != VK_SUCCESS)
-      return ring->lost;
+   if (pvk_ring_lost(ring) != VK_SUCCESS)
+      return pvk_ring_lost(ring);
    if (pvk_ring_seqno_passed(pvk_ring_load_head(ring), seqno))
       return VK_SUCCESS;
 
@@ -277,7 +285,7 @@ pvk_ring_write_indirect(struct vn_ring *ring, const void *data, uint32_t size)
    if (result != VK_SUCCESS)
       return result;
    ring->upload_seqno = ring->cur;
-   ring->indirect_count++;
+   atomic_fetch_add_explicit(&ring->indirect_count, 1, memory_order_relaxed);
    return VK_SUCCESS;
 }
 
@@ -289,23 +297,47 @@ pvk_ring_write_command(struct vn_ring *ring, const void *data, uint32_t size)
    return pvk_ring_write_indirect(ring, data, size);
 }
 
-static VkResult
-pvk_ring_set_reply_stream(struct vn_ring *ring, size_t size)
+/* The calling thread's reply stream (created on first use). Called with the ring mutex held. */
+static struct pvk_reply_stream *
+pvk_ring_get_reply_stream(struct vn_ring *ring)
 {
-   VkResult result = pvk_ring_ensure_shmem(ring, &ring->reply, size, PVK_RING_REPLY_SIZE);
+   const pthread_t self = pthread_self();
+   for (struct pvk_reply_stream *stream = ring->reply_streams; stream; stream = stream->next) {
+      if (pthread_equal(stream->owner, self))
+         return stream;
+   }
+   struct pvk_reply_stream *stream = calloc(1, sizeof(*stream));
+   if (!stream)
+      return NULL;
+   stream->owner = self;
+   stream->next = ring->reply_streams;
+   ring->reply_streams = stream;
+   return stream;
+}
+
+/* Point the renderer's reply stream at the calling thread's buffer. Ring mutex held. */
+static VkResult
+pvk_ring_set_reply_stream(struct vn_ring *ring, struct vn_ring_submit_command *submit)
+{
+   struct pvk_reply_stream *stream = pvk_ring_get_reply_stream(ring);
+   if (!stream)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   /* the thread's previous reply has been read: its buffer may be replaced */
+   VkResult result = pvk_ring_ensure_shmem(ring, &stream->shmem, submit->reply_size, PVK_RING_REPLY_SIZE);
    if (result != VK_SUCCESS)
       return result;
    /* no stale reply may pass for the next one (see the check in vn_ring_submit_command) */
-   memset(ring->reply.ptr, 0, 4);
-   const VkCommandStreamDescriptionMESA stream = {
-      .resourceId = ring->reply.res_id,
+   memset(stream->shmem.ptr, 0, 4);
+   const VkCommandStreamDescriptionMESA desc = {
+      .resourceId = stream->shmem.res_id,
       .offset = 0,
-      .size = size,
+      .size = submit->reply_size,
    };
    uint32_t data[16];
    struct vn_cs_encoder enc;
    vn_cs_encoder_init_ptr(&enc, data, sizeof(data));
-   vn_encode_vkSetReplyCommandStreamMESA(&enc, 0, &stream);
+   vn_encode_vkSetReplyCommandStreamMESA(&enc, 0, &desc);
+   submit->reply_stream = stream;
    return pvk_ring_write(ring, data, vn_cs_encoder_get_len(&enc));
 }
 
@@ -318,40 +350,40 @@ vn_ring_submit_command(struct vn_ring *ring, struct vn_ring_submit_command *subm
       return;
    }
 
-   mtx_lock(&ring->mutex);
-   VkResult result = ring->lost;
+   pthread_mutex_lock(&ring->mutex);
+   VkResult result = pvk_ring_lost(ring);
    if (result == VK_SUCCESS && submit->reply_size)
-      result = pvk_ring_set_reply_stream(ring, submit->reply_size);
+      result = pvk_ring_set_reply_stream(ring, submit);
    if (result == VK_SUCCESS)
       result = pvk_ring_write_command(ring, submit->command.base, len);
    if (result == VK_SUCCESS)
       result = pvk_ring_publish(ring);
    submit->seqno = ring->cur;
+   pthread_mutex_unlock(&ring->mutex);
+
+   /* other threads keep writing while this one waits for its reply */
    if (result == VK_SUCCESS && submit->reply_size)
       result = pvk_ring_wait_seqno(ring, submit->seqno);
 
    /* A reply starts with the type of the command it answers; the generated decoders assert on
     * it, so a mismatch (a desynced or corrupted stream) is caught here, before decoding. */
-   if (result == VK_SUCCESS && submit->reply_size &&
-       (submit->reply_size < 4 || memcmp(ring->reply.ptr, submit->command.base, 4)))
+   const uint8_t *reply = submit->reply_size && result == VK_SUCCESS ? submit->reply_stream->shmem.ptr : NULL;
+   if (reply && (submit->reply_size < 4 || memcmp(reply, submit->command.base, 4)))
       result = pvk_ring_set_lost(ring, "reply does not answer the command");
    submit->result = result;
 
    if (result == VK_SUCCESS && submit->reply_size) {
-      vn_cs_decoder_init(&submit->reply, ring->reply.ptr, submit->reply_size);
+      vn_cs_decoder_init(&submit->reply, reply, submit->reply_size);
       submit->has_reply = true;
-      /* the mutex stays held while the caller decodes: released in vn_ring_free_command_reply */
-      return;
    }
-   mtx_unlock(&ring->mutex);
 }
 
 void
 vn_ring_free_command_reply(struct vn_ring *ring, struct vn_ring_submit_command *submit)
 {
-   assert(submit->has_reply);
+   (void)ring;
+   /* the buffer belongs to the thread and is reused by its next call */
    submit->has_reply = false;
-   mtx_unlock(&ring->mutex);
 }
 
 VkResult
@@ -472,7 +504,7 @@ pvk_ring_create(struct pvk_renderer *renderer, uint32_t buf_size)
    ring->buffer_mask = layout.buffer_size - 1;
    /* commands above 1/16 of the ring go indirect so that small ones never wait behind them */
    ring->direct_size = layout.buffer_size >> 4;
-   if (mtx_init(&ring->mutex, mtx_plain) != thrd_success)
+   if (pthread_mutex_init(&ring->mutex, NULL) != 0)
       goto fail_shmem;
 
    /* the host watchdog exists since VK_MESA_venus_protocol spec version 2 (Mesa vn_ring.c) */
@@ -505,7 +537,7 @@ pvk_ring_create(struct pvk_renderer *renderer, uint32_t buf_size)
    return ring;
 
 fail_mutex:
-   mtx_destroy(&ring->mutex);
+   pthread_mutex_destroy(&ring->mutex);
 fail_shmem:
    pvk_renderer_shmem_destroy(renderer, &ring->shmem);
 fail_free:
@@ -518,7 +550,7 @@ pvk_ring_destroy(struct vn_ring *ring)
 {
    if (!ring)
       return;
-   if (ring->lost == VK_SUCCESS) {
+   if (pvk_ring_lost(ring) == VK_SUCCESS) {
       uint32_t data[8];
       struct vn_cs_encoder enc;
       vn_cs_encoder_init_ptr(&enc, data, sizeof(data));
@@ -530,8 +562,12 @@ pvk_ring_destroy(struct vn_ring *ring)
               (unsigned long long)ring->id, ring->cur, (unsigned long long)ring->notify_count,
               (unsigned long long)ring->indirect_count);
    pvk_renderer_shmem_destroy(ring->renderer, &ring->upload);
-   pvk_renderer_shmem_destroy(ring->renderer, &ring->reply);
+   for (struct pvk_reply_stream *stream = ring->reply_streams, *next; stream; stream = next) {
+      next = stream->next;
+      pvk_renderer_shmem_destroy(ring->renderer, &stream->shmem);
+      free(stream);
+   }
    pvk_renderer_shmem_destroy(ring->renderer, &ring->shmem);
-   mtx_destroy(&ring->mutex);
+   pthread_mutex_destroy(&ring->mutex);
    free(ring);
 }

@@ -2,7 +2,7 @@
  * Process-wide helpers: PVK_DEBUG flags, logging, the monotonic clock.
  */
 #include <stdarg.h>
-#include <threads.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "pvk_private.h"
@@ -37,8 +37,8 @@ pvk_debug_parse(void)
 void
 pvk_debug_init(void)
 {
-   static once_flag once = ONCE_FLAG_INIT;
-   call_once(&once, pvk_debug_parse);
+   static pthread_once_t once = PTHREAD_ONCE_INIT;
+   pthread_once(&once, pvk_debug_parse);
 }
 
 void

@@ -11,7 +11,7 @@
 #ifndef VN_RING_H
 #define VN_RING_H
 
-#include <threads.h>
+#include <pthread.h>
 
 #include "pvk_renderer.h"
 #include "vn_cs.h"
@@ -50,34 +50,44 @@ struct vn_ring {
    /* commands larger than this go through an indirect stream (vkExecuteCommandStreamsMESA) */
    uint32_t direct_size;
 
-   /* Serializes writers (single producer) and pairs each reply stream with its command: held from
-    * vn_ring_submit_command of a command with a reply until vn_ring_free_command_reply. */
-   mtx_t mutex;
+   /* Serializes writers (single producer): held while a command (and the reply stream it answers
+    * into) is written, never while waiting for the host. Protects everything below it. */
+   pthread_mutex_t mutex;
    /* write position, == tail once published */
    uint32_t cur;
 
-   /* reply stream shared by synchronous calls (only one in flight: see mutex) */
-   struct pvk_shmem reply;
+   /* one reply stream per calling thread, so that threads wait for their replies concurrently */
+   struct pvk_reply_stream *reply_streams;
    /* indirect command stream buffer, bump-allocated; reused after upload_seqno is consumed */
    struct pvk_shmem upload;
    size_t upload_used;
    uint32_t upload_seqno;
 
-   /* sticky: VK_ERROR_DEVICE_LOST once the host is known dead or the protocol desynced */
-   VkResult lost;
+   /* sticky: VK_ERROR_DEVICE_LOST once the host is known dead or the protocol desynced (any
+    * thread may set it, relaxed: it only ever goes from VK_SUCCESS to VK_ERROR_DEVICE_LOST) */
+   atomic_int lost;
 
-   /* host watchdog (VkRingMonitorInfoMESA): the host sets ALIVE at least every period */
+   /* host watchdog (VkRingMonitorInfoMESA): the host sets ALIVE at least every period; waiting
+    * threads share the deadline (relaxed: a stale read only delays or advances one check) */
    uint32_t monitor_period_us;
-   int64_t alive_deadline_ns;
+   atomic_int_fast64_t alive_deadline_ns;
 
-   /* counters, for tests and PVK_DEBUG=ring */
-   uint64_t notify_count;
-   uint64_t indirect_count;
+   /* counters, for tests and PVK_DEBUG=ring (relaxed) */
+   atomic_uint_fast64_t notify_count;
+   atomic_uint_fast64_t indirect_count;
+};
+
+/* A thread's reply stream on a ring: host-shared memory the renderer writes replies into. */
+struct pvk_reply_stream {
+   pthread_t owner;
+   struct pvk_shmem shmem;
+   struct pvk_reply_stream *next;
 };
 
 struct vn_ring_submit_command {
    struct vn_cs_encoder command;
    size_t reply_size;
+   struct pvk_reply_stream *reply_stream;
    struct vn_cs_decoder reply;
    bool has_reply;
    /* VK_SUCCESS once submitted (and, with a reply, answered); the error otherwise */
@@ -100,9 +110,9 @@ vn_ring_submit_command_init(struct vn_ring *ring, struct vn_ring_submit_command 
 }
 
 /*
- * Write the encoded command to the ring; with a reply, also point the reply stream at the ring's
- * reply buffer, wait until the host consumed the command and set up submit->reply. On success with
- * a reply the ring mutex stays held until vn_ring_free_command_reply().
+ * Write the encoded command to the ring; with a reply, first point the renderer's reply stream at
+ * the calling thread's reply buffer, then (outside the ring mutex) wait until the host consumed
+ * the command, and set up submit->reply. The reply stays valid until the thread's next call.
  */
 void vn_ring_submit_command(struct vn_ring *ring, struct vn_ring_submit_command *submit);
 

@@ -111,16 +111,18 @@ static void *
 fake_thread(void *arg)
 {
    struct fake_renderer *fake = arg;
-   uint8_t *shared = NULL;
    uint8_t *tmp = malloc(1 << 20);
    int64_t last_alive = 0, last_work = pvk_now_ns();
 
    while (!fake->stop) {
+      /* the mutex keeps resources (the ring included) alive while this thread uses them */
+      pthread_mutex_lock(&fake->mutex);
       if (!fake->ring_res || fake->dead || fake->paused) {
+         pthread_mutex_unlock(&fake->mutex);
          usleep(200);
          continue;
       }
-      shared = fake->res[fake->ring_res].ptr;
+      uint8_t *shared = fake->res[fake->ring_res].ptr;
       volatile atomic_uint *head = (volatile atomic_uint *)(shared + fake->layout.head_offset);
       volatile atomic_uint *tail = (volatile atomic_uint *)(shared + fake->layout.tail_offset);
       volatile atomic_uint *status = (volatile atomic_uint *)(shared + fake->layout.status_offset);
@@ -134,11 +136,12 @@ fake_thread(void *arg)
       }
       if (fake->fatal) {
          atomic_fetch_or_explicit(status, VK_RING_STATUS_FATAL_BIT_MESA, memory_order_seq_cst);
+         pthread_mutex_unlock(&fake->mutex);
          usleep(200);
          continue;
       }
 
-      uint32_t h = atomic_load_explicit(head, memory_order_relaxed);
+      const uint32_t h = atomic_load_explicit(head, memory_order_relaxed);
       const uint32_t t = atomic_load_explicit(tail, memory_order_acquire);
       if (h != t) {
          /* copy out [h, t) across the wrap, execute commands one by one */
@@ -156,16 +159,17 @@ fake_thread(void *arg)
             atomic_store_explicit(head, h + done, memory_order_release);
          }
          last_work = pvk_now_ns();
+         pthread_mutex_unlock(&fake->mutex);
          continue;
       }
       if (now - last_work < 1000 * 1000) {
+         pthread_mutex_unlock(&fake->mutex);
          sched_yield();
          continue;
       }
       /* park: announce IDLE, re-check the tail, sleep until notified */
       atomic_fetch_or_explicit(status, VK_RING_STATUS_IDLE_BIT_MESA, memory_order_seq_cst);
       if (atomic_load_explicit(tail, memory_order_seq_cst) == h) {
-         pthread_mutex_lock(&fake->mutex);
          const uint32_t seen = fake->notifies;
          fake->parked++;
          struct timespec ts;
@@ -175,13 +179,14 @@ fake_thread(void *arg)
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000;
          }
-         while (fake->notifies == seen && !fake->stop && !fake->paused && !fake->dead)
+         while (fake->notifies == seen && !fake->stop && !fake->paused && !fake->dead && fake->ring_res)
             if (pthread_cond_timedwait(&fake->cond, &fake->mutex, &ts))
                break;
-         pthread_mutex_unlock(&fake->mutex);
       }
-      atomic_fetch_and_explicit(status, ~(uint32_t)VK_RING_STATUS_IDLE_BIT_MESA, memory_order_seq_cst);
+      if (fake->ring_res)
+         atomic_fetch_and_explicit(status, ~(uint32_t)VK_RING_STATUS_IDLE_BIT_MESA, memory_order_seq_cst);
       last_work = pvk_now_ns();
+      pthread_mutex_unlock(&fake->mutex);
    }
    free(tmp);
    return NULL;
@@ -216,18 +221,25 @@ static VkResult
 fake_shmem_create(struct pvk_renderer *renderer, size_t size, struct pvk_shmem *out)
 {
    struct fake_renderer *fake = (struct fake_renderer *)renderer;
+   VkResult result = VK_ERROR_OUT_OF_DEVICE_MEMORY;
+   pthread_mutex_lock(&fake->mutex);
    for (uint32_t i = 1; i < FAKE_MAX_RES; i++) {
       if (fake->res[i].ptr)
          continue;
-      fake->res[i].ptr = aligned_alloc(4096, (size + 4095) & ~(size_t)4095);
+      void *ptr = aligned_alloc(4096, (size + 4095) & ~(size_t)4095);
+      if (!ptr) {
+         result = VK_ERROR_OUT_OF_HOST_MEMORY;
+         break;
+      }
+      memset(ptr, 0, size);
+      fake->res[i].ptr = ptr;
       fake->res[i].size = size;
-      if (!fake->res[i].ptr)
-         return VK_ERROR_OUT_OF_HOST_MEMORY;
-      memset(fake->res[i].ptr, 0, size);
-      *out = (struct pvk_shmem){ .res_id = i, .ptr = fake->res[i].ptr, .size = size };
-      return VK_SUCCESS;
+      *out = (struct pvk_shmem){ .res_id = i, .ptr = ptr, .size = size };
+      result = VK_SUCCESS;
+      break;
    }
-   return VK_ERROR_OUT_OF_DEVICE_MEMORY;
+   pthread_mutex_unlock(&fake->mutex);
+   return result;
 }
 
 static void
@@ -235,6 +247,9 @@ fake_shmem_destroy(struct pvk_renderer *renderer, struct pvk_shmem *shmem)
 {
    struct fake_renderer *fake = (struct fake_renderer *)renderer;
    pthread_mutex_lock(&fake->mutex);
+   /* a lost ring is freed without vkDestroyRingMESA: stop using it (a real host holds a reference) */
+   if (shmem->res_id == fake->ring_res)
+      fake->ring_res = 0;
    free(fake->res[shmem->res_id].ptr);
    fake->res[shmem->res_id].ptr = NULL;
    pthread_mutex_unlock(&fake->mutex);

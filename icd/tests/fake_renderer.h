@@ -22,6 +22,7 @@ struct fake_renderer {
       void *ptr;
       size_t size;
    } res[FAKE_MAX_RES];
+   /* everything below up to `thread` is protected by mutex */
    uint32_t ring_res; /* resource id of the ring (0: none) */
    struct pvk_ring_layout layout;
 

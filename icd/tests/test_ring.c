@@ -77,7 +77,7 @@ test_wraparound(void)
       }
    }
    CHECK(ring->cur > 20 * SMALL_RING);
-   CHECK(ring->lost == VK_SUCCESS);
+   CHECK(atomic_load(&ring->lost) == VK_SUCCESS);
    done(fake, ring);
 }
 
@@ -183,6 +183,55 @@ test_dead_host(void)
    done(fake, ring);
 }
 
+/* Threads calling at once: each must get the reply to its own command. */
+struct caller {
+   struct vn_ring *ring;
+   int index;
+   int failures;
+};
+
+static void *
+caller_thread(void *arg)
+{
+   struct caller *c = arg;
+   /* a name length only this thread uses; every 7th call large enough to go indirect */
+   char name[4000];
+   for (int i = 0; i < 400; i++) {
+      const size_t len = (i % 7 == 6 ? 3000 : 10) + c->index;
+      memset(name, 'a' + c->index, len);
+      name[len] = 0;
+      uint32_t count = 0;
+      VkResult result;
+      PVK_CALL(c->ring, result, vkEnumerateInstanceExtensionProperties, name, &count, NULL);
+      if (result != VK_SUCCESS || count != len)
+         c->failures++;
+   }
+   return NULL;
+}
+
+static void
+test_threads(void)
+{
+   struct fake_renderer *fake;
+   struct vn_ring *ring = make_ring(&fake, SMALL_RING);
+   struct caller callers[4];
+   pthread_t threads[4];
+   for (int t = 0; t < 4; t++) {
+      callers[t] = (struct caller){ .ring = ring, .index = t };
+      pthread_create(&threads[t], NULL, caller_thread, &callers[t]);
+   }
+   for (int t = 0; t < 4; t++) {
+      pthread_join(threads[t], NULL);
+      CHECK(callers[t].failures == 0);
+   }
+   /* one reply stream per thread */
+   int streams = 0;
+   for (struct pvk_reply_stream *s = ring->reply_streams; s; s = s->next)
+      streams++;
+   CHECK(streams == 4);
+   done(fake, ring);
+}
+
 static void
 test_corrupted_reply(void)
 {
@@ -204,6 +253,7 @@ main(void)
    RUN(test_full_ring);
    RUN(test_indirect);
    RUN(test_idle_notify);
+   RUN(test_threads);
    RUN(test_fatal);
    RUN(test_dead_host);
    RUN(test_corrupted_reply);

@@ -1,0 +1,146 @@
+/*
+ * Device-level Vulkan objects (issue 5): memory, resources, state objects, command buffers and
+ * synchronization, one file each (pvk_device_memory.c, pvk_buffer.c, pvk_image.c, pvk_pipeline.c,
+ * pvk_descriptor.c, pvk_command_buffer.c, pvk_queue.c, pvk_sync.c, pvk_query.c). Behaviour follows
+ * Mesa src/virtio/vulkan/vn_*.c; the code is pvk's own.
+ *
+ * Every object is named on the wire by the Venus object id in its base; the renderer-side object is
+ * created with the same id. Creation of objects whose only failure is running out of memory is
+ * asynchronous (fire-and-forget into the ring, ordered before every later command); calls that
+ * return data or can fail in ways the application must see wait for a reply.
+ */
+#ifndef PVK_OBJECTS_H
+#define PVK_OBJECTS_H
+
+#include "pvk_instance.h"
+
+static inline const VkAllocationCallbacks *
+pvk_device_alloc(const struct pvk_device *dev, const VkAllocationCallbacks *pAllocator)
+{
+   return pAllocator ? pAllocator : &dev->alloc;
+}
+
+/* Allocate a zeroed object of `size` bytes whose base is first, with a fresh Venus object id. */
+static inline void *
+pvk_object_zalloc(const struct pvk_device *dev, const VkAllocationCallbacks *pAllocator, size_t size,
+                  VkObjectType type)
+{
+   struct pvk_object_base *base =
+      pvk_zalloc(pvk_device_alloc(dev, pAllocator), size, VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+   if (base)
+      pvk_object_base_init(base, type);
+   return base;
+}
+
+/*
+ * vkCreate<Name>/vkDestroy<Name> for an object whose creation can only fail for lack of memory:
+ * both asynchronous (Mesa does the same, e.g. vn_CreateSampler). The struct pvk_<obj> must exist.
+ * Errors: VK_ERROR_OUT_OF_HOST_MEMORY (the renderer's own out-of-memory surfaces as device loss).
+ */
+#define PVK_DEFINE_ASYNC_CREATE_DESTROY(obj, VkType, Name, InfoType, vk_object_type)                \
+   VKAPI_ATTR VkResult VKAPI_CALL pvk_Create##Name(VkDevice _device, const InfoType *pCreateInfo,   \
+                                                   const VkAllocationCallbacks *pAllocator,         \
+                                                   VkType *pOut)                                    \
+   {                                                                                                \
+      struct pvk_device *dev = pvk_device_from_handle(_device);                                     \
+      struct pvk_##obj *o = pvk_object_zalloc(dev, pAllocator, sizeof(*o), vk_object_type);         \
+      if (!o)                                                                                       \
+         return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);                                             \
+      VkType handle = pvk_##obj##_to_handle(o);                                                     \
+      vn_async_vkCreate##Name(dev->ring, _device, pCreateInfo, NULL, &handle);                      \
+      *pOut = handle;                                                                               \
+      return VK_SUCCESS;                                                                            \
+   }                                                                                                \
+   VKAPI_ATTR void VKAPI_CALL pvk_Destroy##Name(VkDevice _device, VkType _handle,                   \
+                                                const VkAllocationCallbacks *pAllocator)            \
+   {                                                                                                \
+      struct pvk_device *dev = pvk_device_from_handle(_device);                                     \
+      struct pvk_##obj *o = pvk_##obj##_from_handle(_handle);                                       \
+      if (!o)                                                                                       \
+         return;                                                                                    \
+      vn_async_vkDestroy##Name(dev->ring, _device, _handle, NULL);                                  \
+      pvk_free(pvk_device_alloc(dev, pAllocator), o);                                               \
+   }
+
+/* The same for an object that is nothing but its base. */
+#define PVK_DEFINE_ASYNC_OBJECT(obj, VkType, Name, InfoType, vk_object_type)                        \
+   struct pvk_##obj {                                                                               \
+      struct pvk_object_base base;                                                                  \
+   };                                                                                               \
+   PVK_DEFINE_HANDLE_CASTS(pvk_##obj, base, VkType, vk_object_type)                                 \
+   PVK_DEFINE_ASYNC_CREATE_DESTROY(obj, VkType, Name, InfoType, vk_object_type)
+
+/* ---- pvk_device_memory.c ---- */
+struct pvk_device_memory {
+   struct pvk_object_base base;
+   VkDeviceSize size;
+   uint32_t type_index;
+   VkMemoryPropertyFlags flags;
+   /* host-visible memory: the blob whose id is this memory's object id, mapped at allocation */
+   struct pvk_shmem blob;
+   /* vkMapMemory's current mapping offset (VK_WHOLE_SIZE-free bookkeeping only) */
+   bool mapped;
+};
+PVK_DEFINE_HANDLE_CASTS(pvk_device_memory, base, VkDeviceMemory, VK_OBJECT_TYPE_DEVICE_MEMORY)
+
+/* ---- pvk_buffer.c ---- */
+struct pvk_buffer {
+   struct pvk_object_base base;
+};
+PVK_DEFINE_HANDLE_CASTS(pvk_buffer, base, VkBuffer, VK_OBJECT_TYPE_BUFFER)
+
+/* ---- pvk_image.c ---- */
+struct pvk_image {
+   struct pvk_object_base base;
+   /* swapchain images (pvk_wsi.c) own their memory */
+   VkDeviceMemory wsi_memory;
+};
+PVK_DEFINE_HANDLE_CASTS(pvk_image, base, VkImage, VK_OBJECT_TYPE_IMAGE)
+
+/* ---- pvk_descriptor.c ---- */
+struct pvk_descriptor_set_layout;
+struct pvk_descriptor_set {
+   struct pvk_object_base base;
+   struct pvk_descriptor_pool *pool;
+   struct pvk_descriptor_set_layout *layout; /* a reference */
+   struct pvk_descriptor_set *prev, *next;   /* in pool->sets */
+};
+PVK_DEFINE_HANDLE_CASTS(pvk_descriptor_set, base, VkDescriptorSet, VK_OBJECT_TYPE_DESCRIPTOR_SET)
+
+/* ---- pvk_command_buffer.c ---- */
+struct pvk_command_pool;
+struct pvk_command_buffer {
+   struct pvk_object_base base;
+   struct pvk_device *device;
+   struct pvk_command_pool *pool;
+   VkCommandBufferLevel level;
+   struct pvk_command_buffer *prev, *next; /* in pool->buffers */
+   /* the recorded Venus stream not yet sent to the ring; grows by doubling */
+   struct vn_cs_encoder enc;
+   /* recording went wrong (out of memory): vkEndCommandBuffer reports it */
+   VkResult record_result;
+};
+PVK_DEFINE_HANDLE_CASTS(pvk_command_buffer, base, VkCommandBuffer, VK_OBJECT_TYPE_COMMAND_BUFFER)
+
+/*
+ * Room for `size` more bytes in cmd's stream: the encoder to write the command with, or NULL (out of
+ * memory, remembered for vkEndCommandBuffer). Streams above a threshold are flushed to the ring
+ * first, so a long recording never holds more than a few MiB.
+ */
+struct vn_cs_encoder *pvk_command_buffer_reserve(VkCommandBuffer commandBuffer, size_t size);
+
+/* ---- pvk_queue.c ---- */
+/* Wait until every submission to queue completed (bounded: VK_ERROR_DEVICE_LOST on a dead host). */
+VkResult pvk_queue_wait_idle(struct pvk_queue *queue);
+
+/* ---- pvk_sync.c ---- */
+/*
+ * Poll `check` (a synchronous status query returning VK_SUCCESS when done, VK_NOT_READY while not,
+ * or an error) until it is done or timeout_ns (relative, UINT64_MAX: forever) passes, yielding first
+ * and then sleeping with exponential back-off up to 1 ms. Returns VK_TIMEOUT, VK_SUCCESS or the error.
+ * Every check is a ring round trip, so a dead host ends the wait with VK_ERROR_DEVICE_LOST.
+ */
+typedef VkResult (*pvk_poll_fn)(void *data);
+VkResult pvk_poll_until(pvk_poll_fn check, void *data, uint64_t timeout_ns);
+
+#endif /* PVK_OBJECTS_H */
