@@ -4,6 +4,7 @@
  * Behaviour follows Mesa src/virtio/vulkan/vn_device.c; the code is pvk's own.
  */
 #include "pvk_instance.h"
+#include "pvk_objects.h"
 
 #include "venus-protocol/vn_protocol_driver_device.h"
 #include "venus-protocol/vn_protocol_driver_queue.h"
@@ -168,12 +169,19 @@ pvk_GetDeviceQueue(VkDevice device, uint32_t queueFamilyIndex, uint32_t queueInd
 
 /*
  * vkDeviceWaitIdle: the renderer refuses a blocking vkDeviceWaitIdle on its ring (vkr: "CS error"),
- * and pvk has no queue submission yet, so no GPU work can be pending: one round trip makes sure
- * every command sent before has been consumed. Queue submission will wait on its queues' fences.
+ * so each queue is waited for through a fence (pvk_queue.c); the last wait is also a round trip
+ * for every command sent before. Errors: VK_ERROR_DEVICE_LOST.
  */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_DeviceWaitIdle(VkDevice _device)
 {
    struct pvk_device *dev = pvk_device_from_handle(_device);
-   return pvk_error(pvk_ring_roundtrip(dev->ring));
+   if (!dev->queue_count)
+      return pvk_error(pvk_ring_roundtrip(dev->ring));
+   for (uint32_t i = 0; i < dev->queue_count; i++) {
+      const VkResult result = pvk_queue_wait_idle(&dev->queues[i]);
+      if (result != VK_SUCCESS)
+         return pvk_error(result);
+   }
+   return VK_SUCCESS;
 }

@@ -1,16 +1,15 @@
 /*
- * VkImage, as far as the physical-device level needs it: vulkaninfo (and applications choosing a
- * memory type) create images only to ask their memory requirements. Creation is synchronous for
- * now so that the renderer's errors reach the caller; binding memory arrives with device memory.
+ * VkImage, VkImageView, VkSampler and VkSamplerYcbcrConversion (spec "Resource Creation",
+ * "Samplers"). Image creation is synchronous so that the renderer's errors (an unsupported
+ * combination of format, usage and flags) reach the caller; views, samplers and binding are
+ * asynchronous. Behaviour follows Mesa src/virtio/vulkan/vn_image.c; the code is pvk's own.
  */
-#include "pvk_instance.h"
+#include "pvk_objects.h"
 
 #include "venus-protocol/vn_protocol_driver_image.h"
-
-struct pvk_image {
-   struct pvk_object_base base;
-};
-PVK_DEFINE_HANDLE_CASTS(pvk_image, base, VkImage, VK_OBJECT_TYPE_IMAGE)
+#include "venus-protocol/vn_protocol_driver_image_view.h"
+#include "venus-protocol/vn_protocol_driver_sampler.h"
+#include "venus-protocol/vn_protocol_driver_sampler_ycbcr_conversion.h"
 
 /* vkCreateImage (spec "Images"). Errors: VK_ERROR_OUT_OF_HOST_MEMORY, the renderer's own error. */
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -84,3 +83,42 @@ pvk_GetDeviceImageMemoryRequirements(VkDevice _device, const VkDeviceImageMemory
    if (result != VK_SUCCESS)
       memset(&pReqs->memoryRequirements, 0, sizeof(pReqs->memoryRequirements));
 }
+
+/* vkBindImageMemory2: asynchronous (the renderer's only failure is running out of memory). */
+VKAPI_ATTR VkResult VKAPI_CALL
+pvk_BindImageMemory2(VkDevice _device, uint32_t bindInfoCount, const VkBindImageMemoryInfo *pBindInfos)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   vn_async_vkBindImageMemory2(dev->ring, _device, bindInfoCount, pBindInfos);
+   return VK_SUCCESS;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+pvk_BindImageMemory(VkDevice device, VkImage image, VkDeviceMemory memory, VkDeviceSize memoryOffset)
+{
+   const VkBindImageMemoryInfo info = {
+      .sType = VK_STRUCTURE_TYPE_BIND_IMAGE_MEMORY_INFO,
+      .image = image,
+      .memory = memory,
+      .memoryOffset = memoryOffset,
+   };
+   return pvk_BindImageMemory2(device, 1, &info);
+}
+
+/* vkGetImageSubresourceLayout: one round trip; a zero layout if the renderer is lost. */
+VKAPI_ATTR void VKAPI_CALL
+pvk_GetImageSubresourceLayout(VkDevice _device, VkImage image, const VkImageSubresource *pSubresource,
+                              VkSubresourceLayout *pLayout)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   VkResult result;
+   PVK_CALL_VOID(dev->ring, result, vkGetImageSubresourceLayout, _device, image, pSubresource, pLayout);
+   if (result != VK_SUCCESS)
+      memset(pLayout, 0, sizeof(*pLayout));
+}
+
+/* vkImageView, vkSampler, vkSamplerYcbcrConversion: asynchronous create and destroy */
+PVK_DEFINE_ASYNC_OBJECT(image_view, VkImageView, ImageView, VkImageViewCreateInfo, VK_OBJECT_TYPE_IMAGE_VIEW)
+PVK_DEFINE_ASYNC_OBJECT(sampler, VkSampler, Sampler, VkSamplerCreateInfo, VK_OBJECT_TYPE_SAMPLER)
+PVK_DEFINE_ASYNC_OBJECT(sampler_ycbcr_conversion, VkSamplerYcbcrConversion, SamplerYcbcrConversion,
+                        VkSamplerYcbcrConversionCreateInfo, VK_OBJECT_TYPE_SAMPLER_YCBCR_CONVERSION)

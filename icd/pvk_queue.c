@@ -1,0 +1,64 @@
+/*
+ * Queue submission (spec "Queues", "Command Buffer Submission"). vkQueueSubmit and vkQueueSubmit2
+ * are asynchronous: the batch goes into the ring after every recording it names (each command
+ * buffer's stream was sent at vkEndCommandBuffer) and the renderer submits it to the host queue.
+ * Waiting for a queue uses a fence, because the renderer refuses blocking waits on its ring thread.
+ * Behaviour follows Mesa src/virtio/vulkan/vn_queue.c (without feedback or sync files); the code is
+ * pvk's own.
+ */
+#include "pvk_objects.h"
+
+#include "venus-protocol/vn_protocol_driver_fence.h"
+#include "venus-protocol/vn_protocol_driver_queue.h"
+
+static VkResult
+pvk_ring_status(struct vn_ring *ring)
+{
+   /* relaxed: only ever goes from VK_SUCCESS to VK_ERROR_DEVICE_LOST (vn_ring.h) */
+   return (VkResult)atomic_load_explicit(&ring->lost, memory_order_relaxed);
+}
+
+/* vkQueueSubmit: asynchronous. Errors: VK_ERROR_DEVICE_LOST once the ring is lost. */
+VKAPI_ATTR VkResult VKAPI_CALL
+pvk_QueueSubmit(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo *pSubmits, VkFence fence)
+{
+   struct pvk_queue *queue = pvk_queue_from_handle(_queue);
+   struct vn_ring *ring = queue->device->ring;
+   vn_async_vkQueueSubmit(ring, _queue, submitCount, pSubmits, fence);
+   return pvk_error(pvk_ring_status(ring));
+}
+
+/* vkQueueSubmit2 (1.3): asynchronous. Errors: VK_ERROR_DEVICE_LOST once the ring is lost. */
+VKAPI_ATTR VkResult VKAPI_CALL
+pvk_QueueSubmit2(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo2 *pSubmits, VkFence fence)
+{
+   struct pvk_queue *queue = pvk_queue_from_handle(_queue);
+   struct vn_ring *ring = queue->device->ring;
+   vn_async_vkQueueSubmit2(ring, _queue, submitCount, pSubmits, fence);
+   return pvk_error(pvk_ring_status(ring));
+}
+
+VkResult
+pvk_queue_wait_idle(struct pvk_queue *queue)
+{
+   struct pvk_device *dev = queue->device;
+   VkDevice device = pvk_device_to_handle(dev);
+   const VkFenceCreateInfo info = { .sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO };
+   VkFence fence;
+   VkResult result = pvk_CreateFence(device, &info, NULL, &fence);
+   if (result != VK_SUCCESS)
+      return result;
+   /* an empty submission signals its fence once all earlier work on the queue completed */
+   result = pvk_QueueSubmit(pvk_queue_to_handle(queue), 0, NULL, fence);
+   if (result == VK_SUCCESS)
+      result = pvk_WaitForFences(device, 1, &fence, VK_TRUE, UINT64_MAX);
+   pvk_DestroyFence(device, fence, NULL);
+   return result;
+}
+
+/* vkQueueWaitIdle: an empty submission with a fence, then a wait on it. */
+VKAPI_ATTR VkResult VKAPI_CALL
+pvk_QueueWaitIdle(VkQueue _queue)
+{
+   return pvk_error(pvk_queue_wait_idle(pvk_queue_from_handle(_queue)));
+}

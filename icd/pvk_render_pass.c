@@ -1,0 +1,48 @@
+/*
+ * VkRenderPass and VkFramebuffer (spec "Render Pass"): asynchronous creation and destruction; the
+ * render area granularity is one round trip. Behaviour follows Mesa src/virtio/vulkan/vn_render_pass.c;
+ * the code is pvk's own.
+ */
+#include "pvk_objects.h"
+
+#include "venus-protocol/vn_protocol_driver_framebuffer.h"
+#include "venus-protocol/vn_protocol_driver_render_pass.h"
+
+struct pvk_render_pass {
+   struct pvk_object_base base;
+};
+PVK_DEFINE_HANDLE_CASTS(pvk_render_pass, base, VkRenderPass, VK_OBJECT_TYPE_RENDER_PASS)
+
+/* vkCreateRenderPass / vkDestroyRenderPass */
+PVK_DEFINE_ASYNC_CREATE_DESTROY(render_pass, VkRenderPass, RenderPass, VkRenderPassCreateInfo,
+                                VK_OBJECT_TYPE_RENDER_PASS)
+
+/* vkCreateRenderPass2 (1.2): asynchronous. Errors: VK_ERROR_OUT_OF_HOST_MEMORY. */
+VKAPI_ATTR VkResult VKAPI_CALL
+pvk_CreateRenderPass2(VkDevice _device, const VkRenderPassCreateInfo2 *pCreateInfo,
+                      const VkAllocationCallbacks *pAllocator, VkRenderPass *pRenderPass)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   struct pvk_render_pass *pass = pvk_object_zalloc(dev, pAllocator, sizeof(*pass), VK_OBJECT_TYPE_RENDER_PASS);
+   if (!pass)
+      return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
+   VkRenderPass handle = pvk_render_pass_to_handle(pass);
+   vn_async_vkCreateRenderPass2(dev->ring, _device, pCreateInfo, NULL, &handle);
+   *pRenderPass = handle;
+   return VK_SUCCESS;
+}
+
+/* vkGetRenderAreaGranularity: one round trip; 1x1 if the renderer is lost. */
+VKAPI_ATTR void VKAPI_CALL
+pvk_GetRenderAreaGranularity(VkDevice _device, VkRenderPass renderPass, VkExtent2D *pGranularity)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   VkResult result;
+   PVK_CALL_VOID(dev->ring, result, vkGetRenderAreaGranularity, _device, renderPass, pGranularity);
+   if (result != VK_SUCCESS)
+      *pGranularity = (VkExtent2D){ 1, 1 };
+}
+
+/* vkCreateFramebuffer / vkDestroyFramebuffer */
+PVK_DEFINE_ASYNC_OBJECT(framebuffer, VkFramebuffer, Framebuffer, VkFramebufferCreateInfo,
+                        VK_OBJECT_TYPE_FRAMEBUFFER)
