@@ -14,12 +14,18 @@ fi
 # QEMU 10.0 under TCG occasionally dies on an internal assertion (iotlb_to_section, seen with blob
 # mappings of both drivers): a host-side crash, reported as such by scripts/vm (status 120). Such a
 # boot is retried once, and the retry is said in the output; any other failure is not.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 for attempt in 1 2; do
 	status=0
-	scripts/vm --driver "$driver" --icd venus --strict-dmesg --timeout 1200 -- tests/guest/suite.sh "$driver" || status=$?
-	[ $status = 120 ] && [ $attempt = 1 ] || break
+	# The boot's output streams indented (so it is not counted), then its result lines are printed.
+	scripts/vm --driver "$driver" --icd venus --strict-dmesg --timeout 1200 -- tests/guest/suite.sh "$driver" 2>&1 |
+		tee "$log" | sed -u 's/^/  : /'
+	status=${PIPESTATUS[0]}
+	[ "$status" = 120 ] && [ $attempt = 1 ] || break
 	echo "# guest ($driver): QEMU crashed (status 120, see above); retrying the whole boot once"
 done
+tr -d '\r' <"$log" | grep -aE '^(ok|not ok|    \|)'
 case $status in
 0) echo "ok - guest ($driver): boots, runs the suite, kernel log clean" ;;
 3) echo "not ok - guest ($driver): the kernel log has WARNING/BUG/lockdep/refcount reports (above)" ;;
