@@ -45,8 +45,13 @@
 #define PVGPU_MAX_CTX_PARAMS	4		/* distinct CONTEXT_INIT params */
 #define PVGPU_DEBUG_NAME_LEN	64		/* virtio_gpu_ctx_create.debug_name */
 
-/* How long the driver waits for the host before it calls it dead. */
-#define PVGPU_HOST_TIMEOUT	(5 * HZ)
+/*
+ * How long the driver waits for an answer of the host before it calls it
+ * dead (module parameter host_timeout_ms, default 20 s: a TCG guest on a
+ * loaded machine can take seconds to map a blob).
+ */
+extern unsigned int pvgpu_host_timeout_ms;
+#define PVGPU_HOST_TIMEOUT	msecs_to_jiffies(READ_ONCE(pvgpu_host_timeout_ms))
 /* VIRTGPU_WAIT without NOWAIT, as upstream: 15 s, then -EBUSY. */
 #define PVGPU_WAIT_IOCTL_TIMEOUT	(15 * HZ)
 

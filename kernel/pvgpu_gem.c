@@ -285,8 +285,7 @@ static void pvgpu_bo_cleanup(struct pvgpu_device *pvdev, struct pvgpu_bo *bo)
 		drm_gem_shmem_free(&bo->shmem);	/* frees @bo too */
 		return;
 	}
-	drm_gem_free_mmap_offset(obj);
-	drm_gem_object_release(obj);
+	drm_gem_object_release(obj);	/* also frees the mmap offset */
 	kfree(bo);
 }
 
@@ -307,22 +306,24 @@ static void pvgpu_bo_free(struct drm_gem_object *obj)
 	if (!bo->created)
 		goto cleanup;
 
+	/*
+	 * The MAP_BLOB command holds a reference, so its answer is in by now.
+	 * Both commands are tiny and must not fail: without the unref the
+	 * host could still use pages we would hand back.
+	 */
 	if (bo->host_visible && bo->map_state == PVGPU_MAP_OK) {
 		struct virtio_gpu_resource_unmap_blob *unmap;
 
-		vbuf = pvgpu_vbuf_alloc(sizeof(*unmap), 0, GFP_KERNEL);
-		if (vbuf) {
-			unmap = vbuf->cmd;
-			pvgpu_encode_hdr(&unmap->hdr,
-					 VIRTIO_GPU_CMD_RESOURCE_UNMAP_BLOB, 0);
-			unmap->resource_id = cpu_to_le32(bo->res_id);
-			pvgpu_vq_queue(&pvdev->ctrlq, vbuf);
-		}
+		vbuf = pvgpu_vbuf_alloc(sizeof(*unmap), 0,
+					GFP_KERNEL | __GFP_NOFAIL);
+		unmap = vbuf->cmd;
+		pvgpu_encode_hdr(&unmap->hdr, VIRTIO_GPU_CMD_RESOURCE_UNMAP_BLOB,
+				 0);
+		unmap->resource_id = cpu_to_le32(bo->res_id);
+		pvgpu_vq_queue(&pvdev->ctrlq, vbuf);
 	}
 
-	vbuf = pvgpu_vbuf_alloc(sizeof(*unref), 0, GFP_KERNEL);
-	if (!vbuf)
-		goto cleanup;	/* leaks the host resource, not guest memory */
+	vbuf = pvgpu_vbuf_alloc(sizeof(*unref), 0, GFP_KERNEL | __GFP_NOFAIL);
 	unref = vbuf->cmd;
 	pvgpu_encode_hdr(&unref->hdr, VIRTIO_GPU_CMD_RESOURCE_UNREF, 0);
 	unref->resource_id = cpu_to_le32(bo->res_id);
@@ -379,8 +380,12 @@ static int pvgpu_host_mmap(struct drm_gem_object *obj,
 		return -EINVAL;
 	if (!wait_event_timeout(pvdev->map_wq,
 				READ_ONCE(bo->map_state) != PVGPU_MAP_PENDING,
-				PVGPU_HOST_TIMEOUT))
+				PVGPU_HOST_TIMEOUT)) {
+		drm_err_ratelimited(&pvdev->drm,
+				     "host did not map resource %u in %u ms\n",
+				     bo->res_id, READ_ONCE(pvgpu_host_timeout_ms));
 		return -ETIMEDOUT;
+	}
 	/* Pairs with the smp_store_release() in the MAP_BLOB callback. */
 	if (smp_load_acquire(&bo->map_state) != PVGPU_MAP_OK)
 		return -EINVAL;

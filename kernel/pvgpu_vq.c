@@ -39,6 +39,11 @@
 
 #include "pvgpu_drv.h"
 
+unsigned int pvgpu_host_timeout_ms = 20000;
+EXPORT_SYMBOL_IF_KUNIT(pvgpu_host_timeout_ms);
+module_param_named(host_timeout_ms, pvgpu_host_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(host_timeout_ms, "how long to wait for the host before failing with -ETIMEDOUT (ms)");
+
 /**
  * pvgpu_vbuf_alloc() - allocate a command buffer with its response buffer
  * @cmd_size: bytes of the command
@@ -178,10 +183,16 @@ static void pvgpu_vbuf_abort(struct pvgpu_device *pvdev,
 	pvgpu_vbuf_put(pvdev, vbuf);
 }
 
-/* Free descriptors one command needs (indirect descriptors use one). */
+/*
+ * Free descriptors to wait for before adding @nsg entries. An indirect
+ * table needs one, but virtqueue_add_sgs() falls back to direct
+ * descriptors when its GFP_ATOMIC table allocation fails, so wait for all
+ * @nsg unless they could never fit the ring.
+ */
 static unsigned int pvgpu_vq_slots(struct pvgpu_vq *q, unsigned int nsg)
 {
-	if (virtio_has_feature(q->pvdev->vdev, VIRTIO_RING_F_INDIRECT_DESC))
+	if (nsg > virtqueue_get_vring_size(q->vq) &&
+	    virtio_has_feature(q->pvdev->vdev, VIRTIO_RING_F_INDIRECT_DESC))
 		return 1;
 	return nsg;
 }
@@ -196,8 +207,9 @@ static unsigned int pvgpu_vq_slots(struct pvgpu_vq *q, unsigned int nsg)
  * Sleeps (without the queue lock) while the ring is full, at most
  * PVGPU_HOST_TIMEOUT; after one such timeout, later commands that find the
  * ring full fail at once until the host answers something (a dead host
- * must not cost every object free of a closing file 5 s). Call pvgpu_vq_kick() after the last command of a
- * batch. Follows upstream virtio_gpu_queue_ctrl_sgs().
+ * must not cost every object free of a closing file a timeout each). Call
+ * pvgpu_vq_kick() after the last command of a batch. Follows upstream
+ * virtio_gpu_queue_ctrl_sgs().
  *
  * Return: 0; -ENODEV after unplug, -ETIMEDOUT when the host frees no
  * descriptor, -ENOMEM. On error the command has been aborted: its fence is
@@ -240,6 +252,11 @@ int pvgpu_vq_queue(struct pvgpu_vq *q, struct pvgpu_vbuf *vbuf)
 	sg_init_one(&resp_sg, vbuf->resp, vbuf->resp_size);
 	sgs[outcnt] = &resp_sg;
 	nsg++;
+	/* More pages than the ring has descriptors, and no indirect tables. */
+	if (pvgpu_vq_slots(q, nsg) > virtqueue_get_vring_size(q->vq)) {
+		ret = -ENOMEM;
+		goto err_abort;
+	}
 
 	for (;;) {
 		spin_lock_irqsave(&q->lock, flags);
@@ -261,8 +278,8 @@ int pvgpu_vq_queue(struct pvgpu_vq *q, struct pvgpu_vbuf *vbuf)
 					  PVGPU_HOST_TIMEOUT);
 		if (!left) {
 			drm_err_ratelimited(&pvdev->drm,
-					    "host freed no descriptor in %d ms\n",
-					    jiffies_to_msecs(PVGPU_HOST_TIMEOUT));
+					    "host freed no descriptor in %u ms\n",
+					    READ_ONCE(pvgpu_host_timeout_ms));
 			WRITE_ONCE(q->stalled, true);
 			ret = -ETIMEDOUT;
 			goto err_abort;
@@ -290,8 +307,9 @@ int pvgpu_vq_queue(struct pvgpu_vq *q, struct pvgpu_vbuf *vbuf)
 	ret = virtqueue_add_sgs(q->vq, sgs, outcnt, 1, vbuf, GFP_ATOMIC);
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (ret) {
-		/* Cannot happen after the num_free check; do not leak. */
-		drm_warn_once(&pvdev->drm, "virtqueue_add_sgs: %d\n", ret);
+		/* Only a huge indirect table that GFP_ATOMIC could not get. */
+		drm_dbg_driver(&pvdev->drm, "virtqueue_add_sgs: %d\n", ret);
+		ret = -ENOMEM;
 		goto err_abort;
 	}
 	pvgpu_stat_inc(&pvdev->stats, PVGPU_STAT_CMDS_QUEUED);
@@ -381,8 +399,14 @@ int pvgpu_vq_send_sync(struct pvgpu_vq *q, struct pvgpu_vbuf *vbuf)
 	if (!pvgpu_poll(&pvgpu_sync_poll_ops, &w,
 			(u64)READ_ONCE(pvgpu_poll_us) * NSEC_PER_USEC,
 			&q->pvdev->stats) &&
-	    !wait_for_completion_timeout(&vbuf->done, PVGPU_HOST_TIMEOUT))
+	    !wait_for_completion_timeout(&vbuf->done, PVGPU_HOST_TIMEOUT)) {
+		drm_err_ratelimited(&q->pvdev->drm,
+				     "host did not answer cmd 0x%x in %u ms\n",
+				     le32_to_cpu(((struct virtio_gpu_ctrl_hdr *)
+						  vbuf->cmd)->type),
+				     READ_ONCE(pvgpu_host_timeout_ms));
 		return -ETIMEDOUT;
+	}
 	return vbuf->error;
 }
 
