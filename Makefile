@@ -1,12 +1,13 @@
 # pvgpu: the commands a user and CI run. Everything builds and runs inside a Debian trixie root
 # filesystem (scripts/inroot); one-time set-up is cached under $(PVGPU_CACHE) (default ~/.cache/pvgpu).
 #
-#   make run     the main job: boot the guest and run vulkaninfo on the Venus device
+#   make run     the main job: boot the guest with pvgpu.ko and pvk, run vulkaninfo on the Venus device
+#   make run-reference   the same with the peers: upstream virtio_gpu.ko and Mesa's Venus ICD
 #   make check   every test suite (builds whatever is missing first); closes with "N passed, N failed"
 #   make setup   only the one-time set-up: root filesystem, guest kernel, Venus protocol headers
 #   make build   build the ICD, the Vulkan tests and the kernel modules
 SHELL := /bin/bash
-.PHONY: all setup build user kernel run check clean
+.PHONY: all setup build user kernel run run-reference bench check clean
 
 all: build
 
@@ -24,10 +25,15 @@ user: setup
 kernel: setup
 	@scripts/build kernel
 
-# Until pvgpu.ko and pvk run Venus, the main job runs the reference stack: upstream virtio_gpu.ko and
-# Mesa's Venus ICD, in the guest.
-run: setup
+run: build
+	@scripts/vm --driver pvgpu --icd pvk -- vulkaninfo --summary
+
+run-reference: setup
 	@scripts/vm --driver virtio_gpu --icd venus -- vulkaninfo --summary
+
+# Benchmarks that print pvgpu side by side with its peers (scripts/bench).
+bench: build
+	@scripts/bench all
 
 check: build
 	@scripts/check
