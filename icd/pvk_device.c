@@ -14,7 +14,7 @@ static bool
 pvk_is_native_device_extension(const char *name)
 {
    return !strcmp(name, "VK_EXT_physical_device_drm") || !strcmp(name, "VK_EXT_tooling_info") ||
-          !strcmp(name, "VK_EXT_pci_bus_info");
+          !strcmp(name, "VK_EXT_pci_bus_info") || !strcmp(name, "VK_KHR_swapchain");
 }
 
 /*

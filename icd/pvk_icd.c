@@ -6,6 +6,7 @@
  * tables icd/gen/pvk_entrypoints_gen.py generates out of vk.xml.
  */
 #include "pvk_instance.h"
+#include "pvk_objects.h"
 
 /* interface 5 and up let pvk report apiVersion > 1.0 without the loader rejecting it */
 #define PVK_MIN_LOADER_INTERFACE 5
@@ -39,7 +40,10 @@ pvk_GetInstanceProcAddr(VkInstance instance, const char *pName)
    if (pfn || !instance)
       return pfn;
    pfn = pvk_lookup_instance_entrypoint(pName);
-   return pfn ? pfn : pvk_lookup_device_entrypoint(pName);
+   if (!pfn)
+      pfn = pvk_lookup_device_entrypoint(pName);
+   /* window-system commands the generated tables leave out (platform extensions: pvk_wsi.c) */
+   return pfn ? pfn : pvk_wsi_lookup_entrypoint(pName);
 }
 
 PVK_EXPORT VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL

@@ -10,15 +10,20 @@
 #define PVK_INSTANCE_RING_SIZE (128u * 1024)
 
 /*
- * Instance extensions pvk implements itself; none needs the renderer. The window-system ones
- * (VK_KHR_surface and friends) arrive with pvk's WSI.
+ * Instance extensions pvk implements itself; none needs the renderer. The window-system ones are
+ * pvk's WSI (pvk_wsi.c); the loader creates their surface objects.
  */
 static const char *const pvk_instance_extension_names[] = {
+   "VK_EXT_headless_surface",
    "VK_KHR_device_group_creation",
    "VK_KHR_external_fence_capabilities",
    "VK_KHR_external_memory_capabilities",
    "VK_KHR_external_semaphore_capabilities",
    "VK_KHR_get_physical_device_properties2",
+   "VK_KHR_get_surface_capabilities2",
+   "VK_KHR_surface",
+   "VK_KHR_xcb_surface",
+   "VK_KHR_xlib_surface",
 };
 
 VkResult

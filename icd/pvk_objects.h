@@ -133,6 +133,11 @@ struct vn_cs_encoder *pvk_command_buffer_reserve(VkCommandBuffer commandBuffer, 
 /* Wait until every submission to queue completed (bounded: VK_ERROR_DEVICE_LOST on a dead host). */
 VkResult pvk_queue_wait_idle(struct pvk_queue *queue);
 
+/* ---- pvk_wsi.c ---- */
+/* Platform WSI commands the generated tables leave out (vkGetPhysicalDeviceXcbPresentationSupportKHR
+ * and the Xlib one), or NULL. */
+PFN_vkVoidFunction pvk_wsi_lookup_entrypoint(const char *name);
+
 /* ---- pvk_sync.c ---- */
 /*
  * Poll `check` (a synchronous status query returning VK_SUCCESS when done, VK_NOT_READY while not,

@@ -72,6 +72,7 @@ static const char *const pvk_passthrough_extensions[] = {
 static const char *const pvk_native_extensions[] = {
    "VK_EXT_physical_device_drm", /* from the transport (render node numbers) */
    "VK_EXT_tooling_info",        /* pvk is not a tool and loads none */
+   "VK_KHR_swapchain",           /* pvk's WSI (pvk_wsi.c): presents by a CPU copy */
 };
 
 static int32_t
