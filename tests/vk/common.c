@@ -164,7 +164,7 @@ static VKAPI_ATTR VkBool32 VKAPI_CALL debug_message(VkDebugUtilsMessageSeverityF
 	return VK_FALSE;
 }
 
-static bool instance_has_extension(const char *name)
+bool vkt_instance_has_extension(const char *name)
 {
 	uint32_t count = 0;
 	bool found = false;
@@ -179,12 +179,35 @@ static bool instance_has_extension(const char *name)
 	return found;
 }
 
-static void create_instance(struct vkt *t)
+bool vkt_device_has_extension(const struct vkt *t, const char *name)
+{
+	uint32_t count = 0;
+	bool found = false;
+
+	if (vkEnumerateDeviceExtensionProperties(t->physical_device, NULL, &count, NULL) != VK_SUCCESS)
+		return false;
+	VkExtensionProperties *exts = calloc(count ? count : 1, sizeof(*exts));
+	if (exts && vkEnumerateDeviceExtensionProperties(t->physical_device, NULL, &count, exts) == VK_SUCCESS)
+		for (uint32_t i = 0; i < count && !found; i++)
+			found = !strcmp(exts[i].extensionName, name);
+	free(exts);
+	return found;
+}
+
+static void create_instance(struct vkt *t, const char *const *wanted, uint32_t wanted_count)
 {
 	/* VK_EXT_debug_utils is offered when a layer (validation) or the driver implements it; its
 	 * messenger turns validation errors into a test failure. */
-	bool debug_utils = instance_has_extension(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
-	const char *extensions[] = { VK_EXT_DEBUG_UTILS_EXTENSION_NAME };
+	bool debug_utils = vkt_instance_has_extension(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+	const char *extensions[9];
+	uint32_t extension_count = 0;
+
+	if (wanted_count > 8)
+		vkt_die(t, "at most 8 instance extensions");
+	for (uint32_t i = 0; i < wanted_count; i++)
+		extensions[extension_count++] = wanted[i];
+	if (debug_utils)
+		extensions[extension_count++] = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
 	VkDebugUtilsMessengerCreateInfoEXT messenger_info = {
 		.sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
 		.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT |
@@ -203,7 +226,7 @@ static void create_instance(struct vkt *t)
 		.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
 		.pNext = debug_utils ? &messenger_info : NULL,
 		.pApplicationInfo = &app,
-		.enabledExtensionCount = debug_utils ? 1 : 0,
+		.enabledExtensionCount = extension_count,
 		.ppEnabledExtensionNames = extensions,
 	};
 
@@ -224,10 +247,16 @@ void vkt_init(struct vkt *t, const char *name, const struct vkt_device_options *
 
 void vkt_init_instance(struct vkt *t, const char *name)
 {
+	vkt_init_instance_with(t, name, NULL, 0);
+}
+
+void vkt_init_instance_with(struct vkt *t, const char *name, const char *const *extensions,
+			    uint32_t extension_count)
+{
 	memset(t, 0, sizeof(*t));
 	t->name = name;
 	watchdog_start(name);
-	create_instance(t);
+	create_instance(t, extensions, extension_count);
 
 	uint32_t count = 1;
 	VkResult result = vkEnumeratePhysicalDevices(t->instance, &count, &t->physical_device);
@@ -283,6 +312,8 @@ void vkt_init_device(struct vkt *t, const struct vkt_device_options *opts)
 		.pNext = opts->features_chain,
 		.queueCreateInfoCount = 1,
 		.pQueueCreateInfos = &queue_info,
+		.enabledExtensionCount = opts->extension_count,
+		.ppEnabledExtensionNames = opts->extensions,
 	};
 	VKT_CHECK(t, vkCreateDevice(t->physical_device, &device_info, NULL, &t->device));
 	for (uint32_t i = 0; i < t->queue_count; i++)

@@ -35,6 +35,9 @@ struct vkt_device_options {
 	uint32_t queue_count;
 	/* Flags the queue family must support (VK_QUEUE_GRAPHICS_BIT | VK_QUEUE_COMPUTE_BIT when 0). */
 	VkQueueFlags queue_flags;
+	/* Device extensions to enable (the program checks they exist first). */
+	const char *const *extensions;
+	uint32_t extension_count;
 };
 
 struct vkt {
@@ -88,6 +91,10 @@ void vkt_init(struct vkt *t, const char *name, const struct vkt_device_options *
 /* vkt_init in two steps, for programs that query features before creating the device. */
 void vkt_init_instance(struct vkt *t, const char *name);
 void vkt_init_device(struct vkt *t, const struct vkt_device_options *opts);
+/* vkt_init_instance with instance extensions enabled (the program checks they exist first). */
+void vkt_init_instance_with(struct vkt *t, const char *name, const char *const *extensions, uint32_t count);
+bool vkt_instance_has_extension(const char *name);
+bool vkt_device_has_extension(const struct vkt *t, const char *name);
 /* Waits for the device to go idle, destroys what vkt_init made. */
 void vkt_fini(struct vkt *t);
 

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vk_swapchain proves presentation: a FIFO swapchain on an X11 window (VK_KHR_xcb_surface, when
+ * DISPLAY names a server, e.g. Xvfb) or on a headless surface (VK_EXT_headless_surface) otherwise.
+ * FRAMES times: acquire an image (bounded wait), clear it to a colour of a palette, copy it into a
+ * mapped buffer and check the pixels (the clear reached the swapchain image, in the byte order of its
+ * format), present it. Acquired indices must lie within the image count and every present must
+ * succeed. On X11 the window's own pixels are then read back from the server (xcb_get_image) and must
+ * show the last frame's colour within a few seconds, which proves the image reached the screen.
+ * Exits 77 (skip) when the driver offers no swapchain (Mesa's Venus over lavapipe) or neither surface
+ * kind is available; PVGPU_VK_WSI=headless|xcb forces one.
+ */
+#ifdef HAVE_XCB
+#define VK_USE_PLATFORM_XCB_KHR
+#include <xcb/xcb.h>
+#endif
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common.h"
+
+#define WIDTH 160u
+#define HEIGHT 120u
+#define FRAMES 24u
+#define SCREEN_WAIT_MS 5000u
+
+struct window {
+#ifdef HAVE_XCB
+	xcb_connection_t *conn;
+	xcb_window_t window;
+	uint8_t depth;
+#endif
+	bool xcb;
+};
+
+/* Colours whose components are 0 or 1, so UNORM and SRGB formats store the same bytes. */
+static const float palette[][4] = {
+	{ 1, 0, 0, 1 }, { 0, 1, 0, 1 }, { 0, 0, 1, 1 }, { 1, 1, 0, 1 }, { 0, 1, 1, 1 }, { 1, 0, 1, 1 },
+};
+#define PALETTE_SIZE (sizeof(palette) / sizeof(palette[0]))
+
+static bool format_is_bgra(VkFormat format)
+{
+	return format == VK_FORMAT_B8G8R8A8_UNORM || format == VK_FORMAT_B8G8R8A8_SRGB;
+}
+
+static void expected_bytes(VkFormat format, const float color[4], uint8_t out[4])
+{
+	uint8_t r = color[0] ? 255 : 0, g = color[1] ? 255 : 0, b = color[2] ? 255 : 0;
+
+	out[0] = format_is_bgra(format) ? b : r;
+	out[1] = g;
+	out[2] = format_is_bgra(format) ? r : b;
+	out[3] = 255;
+}
+
+static bool open_window(struct window *w)
+{
+	memset(w, 0, sizeof(*w));
+#ifdef HAVE_XCB
+	int screen_number;
+	w->conn = xcb_connect(NULL, &screen_number);
+	if (xcb_connection_has_error(w->conn)) {
+		xcb_disconnect(w->conn);
+		w->conn = NULL;
+		return false;
+	}
+	xcb_screen_iterator_t it = xcb_setup_roots_iterator(xcb_get_setup(w->conn));
+	for (int i = 0; i < screen_number; i++)
+		xcb_screen_next(&it);
+	xcb_screen_t *screen = it.data;
+	uint32_t values[] = { screen->black_pixel };
+	w->window = xcb_generate_id(w->conn);
+	w->depth = screen->root_depth;
+	xcb_create_window(w->conn, XCB_COPY_FROM_PARENT, w->window, screen->root, 0, 0, WIDTH, HEIGHT, 0,
+			  XCB_WINDOW_CLASS_INPUT_OUTPUT, screen->root_visual, XCB_CW_BACK_PIXEL, values);
+	xcb_map_window(w->conn, w->window);
+	xcb_flush(w->conn);
+	w->xcb = true;
+	return true;
+#else
+	return false;
+#endif
+}
+
+static void close_window(struct window *w)
+{
+#ifdef HAVE_XCB
+	if (w->conn) {
+		xcb_destroy_window(w->conn, w->window);
+		xcb_disconnect(w->conn);
+	}
+#endif
+	memset(w, 0, sizeof(*w));
+}
+
+/* Waits until the window's centre pixel (read from the X server) shows `color`; NULL or what it saw. */
+static const char *check_screen(struct window *w, const float color[4], char *msg, size_t len)
+{
+#ifdef HAVE_XCB
+	uint8_t want_r = color[0] ? 255 : 0, want_g = color[1] ? 255 : 0, want_b = color[2] ? 255 : 0;
+	uint8_t r = 0, g = 0, b = 0;
+
+	if (w->depth != 24 && w->depth != 32)
+		return NULL; /* pixel layout unknown: the per-image checks stand alone */
+	for (unsigned int waited = 0; waited <= SCREEN_WAIT_MS; waited += 20) {
+		xcb_get_image_reply_t *reply = xcb_get_image_reply(
+			w->conn,
+			xcb_get_image(w->conn, XCB_IMAGE_FORMAT_Z_PIXMAP, w->window, WIDTH / 2, HEIGHT / 2, 1, 1, ~0u),
+			NULL);
+		if (reply && xcb_get_image_data_length(reply) >= 4) {
+			const uint8_t *px = xcb_get_image_data(reply); /* 32 bpp, little endian: B G R X */
+			b = px[0];
+			g = px[1];
+			r = px[2];
+		}
+		free(reply);
+		if (abs(r - want_r) <= 2 && abs(g - want_g) <= 2 && abs(b - want_b) <= 2)
+			return NULL;
+		struct timespec pause = { 0, 20 * 1000 * 1000 };
+		nanosleep(&pause, NULL);
+	}
+	snprintf(msg, len, "window centre after the last present: expected rgb %u,%u,%u, got %u,%u,%u after %u ms",
+		 want_r, want_g, want_b, r, g, b, SCREEN_WAIT_MS);
+	return msg;
+#else
+	(void)w;
+	(void)color;
+	(void)msg;
+	(void)len;
+	return NULL;
+#endif
+}
+
+int main(void)
+{
+	struct vkt t;
+	struct window window;
+	const char *wsi = getenv("PVGPU_VK_WSI");
+	const char *platform_ext = NULL;
+	char msg[256];
+
+#ifdef HAVE_XCB
+	if ((!wsi || !strcmp(wsi, "xcb")) && getenv("DISPLAY") &&
+	    vkt_instance_has_extension(VK_KHR_XCB_SURFACE_EXTENSION_NAME) && open_window(&window))
+		platform_ext = VK_KHR_XCB_SURFACE_EXTENSION_NAME;
+#endif
+	if (!platform_ext && (!wsi || !strcmp(wsi, "headless")) &&
+	    vkt_instance_has_extension(VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME)) {
+		memset(&window, 0, sizeof(window));
+		platform_ext = VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME;
+	}
+	if (!platform_ext) {
+		printf("SKIP vk_swapchain: no %s surface (DISPLAY %s; VK_KHR_xcb_surface and VK_EXT_headless_surface "
+		       "looked for)\n",
+		       wsi ? wsi : "usable", getenv("DISPLAY") ? getenv("DISPLAY") : "unset");
+		return VKT_EXIT_SKIP;
+	}
+	const char *instance_exts[2] = { VK_KHR_SURFACE_EXTENSION_NAME, platform_ext };
+	vkt_init_instance_with(&t, "vk_swapchain", instance_exts, 2);
+	if (!vkt_device_has_extension(&t, VK_KHR_SWAPCHAIN_EXTENSION_NAME)) {
+		close_window(&window);
+		return vkt_skip(&t, "the device offers no VK_KHR_swapchain");
+	}
+
+	VkSurfaceKHR surface;
+#ifdef HAVE_XCB
+	if (window.xcb) {
+		VkXcbSurfaceCreateInfoKHR info = {
+			.sType = VK_STRUCTURE_TYPE_XCB_SURFACE_CREATE_INFO_KHR,
+			.connection = window.conn,
+			.window = window.window,
+		};
+		VKT_CHECK(&t, vkCreateXcbSurfaceKHR(t.instance, &info, NULL, &surface));
+	} else
+#endif
+	{
+		VkHeadlessSurfaceCreateInfoEXT info = { .sType = VK_STRUCTURE_TYPE_HEADLESS_SURFACE_CREATE_INFO_EXT };
+		PFN_vkCreateHeadlessSurfaceEXT create = (PFN_vkCreateHeadlessSurfaceEXT)
+			vkGetInstanceProcAddr(t.instance, "vkCreateHeadlessSurfaceEXT");
+		if (!create)
+			vkt_die(&t, "VK_EXT_headless_surface listed but vkCreateHeadlessSurfaceEXT missing");
+		VKT_CHECK(&t, create(t.instance, &info, NULL, &surface));
+	}
+
+	const char *device_exts[1] = { VK_KHR_SWAPCHAIN_EXTENSION_NAME };
+	struct vkt_device_options opts = { .extensions = device_exts, .extension_count = 1 };
+	vkt_init_device(&t, &opts);
+	VkBool32 supported = VK_FALSE;
+	VKT_CHECK(&t, vkGetPhysicalDeviceSurfaceSupportKHR(t.physical_device, t.queue_family, surface, &supported));
+	if (!supported) {
+		vkDestroySurfaceKHR(t.instance, surface, NULL);
+		close_window(&window);
+		return vkt_skip(&t, "queue family %u cannot present to the %s surface", t.queue_family, platform_ext);
+	}
+
+	VkSurfaceCapabilitiesKHR caps;
+	VKT_CHECK(&t, vkGetPhysicalDeviceSurfaceCapabilitiesKHR(t.physical_device, surface, &caps));
+	VkSurfaceFormatKHR formats[64];
+	uint32_t format_count = 64;
+	VkResult result = vkGetPhysicalDeviceSurfaceFormatsKHR(t.physical_device, surface, &format_count, formats);
+	if (result != VK_SUCCESS && result != VK_INCOMPLETE)
+		vkt_die_result(&t, "vkGetPhysicalDeviceSurfaceFormatsKHR", result, __FILE__, __LINE__);
+	VkSurfaceFormatKHR chosen = { VK_FORMAT_UNDEFINED, 0 };
+	for (uint32_t i = 0; i < format_count && chosen.format == VK_FORMAT_UNDEFINED; i++) {
+		VkFormat f = formats[i].format;
+		if (f == VK_FORMAT_B8G8R8A8_UNORM || f == VK_FORMAT_B8G8R8A8_SRGB || f == VK_FORMAT_R8G8B8A8_UNORM ||
+		    f == VK_FORMAT_R8G8B8A8_SRGB)
+			chosen = formats[i];
+	}
+	if (chosen.format == VK_FORMAT_UNDEFINED)
+		vkt_die(&t, "none of the %u surface formats is a 4x8-bit RGBA/BGRA format", format_count);
+	VkImageUsageFlags needed = VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+	if ((caps.supportedUsageFlags & needed) != needed)
+		vkt_die(&t, "surface image usage 0x%x lacks TRANSFER_SRC|TRANSFER_DST", caps.supportedUsageFlags);
+	VkExtent2D extent = caps.currentExtent;
+	if (extent.width == UINT32_MAX)
+		extent = (VkExtent2D){ WIDTH, HEIGHT };
+	uint32_t image_count = caps.minImageCount + 1;
+	if (caps.maxImageCount && image_count > caps.maxImageCount)
+		image_count = caps.maxImageCount;
+	VkCompositeAlphaFlagBitsKHR alpha = VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR;
+	for (uint32_t bit = 1; bit <= VK_COMPOSITE_ALPHA_INHERIT_BIT_KHR; bit <<= 1)
+		if (caps.supportedCompositeAlpha & bit) {
+			alpha = bit;
+			break;
+		}
+
+	VkSwapchainCreateInfoKHR swapchain_info = {
+		.sType = VK_STRUCTURE_TYPE_SWAPCHAIN_CREATE_INFO_KHR,
+		.surface = surface,
+		.minImageCount = image_count,
+		.imageFormat = chosen.format,
+		.imageColorSpace = chosen.colorSpace,
+		.imageExtent = extent,
+		.imageArrayLayers = 1,
+		.imageUsage = needed,
+		.imageSharingMode = VK_SHARING_MODE_EXCLUSIVE,
+		.preTransform = caps.currentTransform,
+		.compositeAlpha = alpha,
+		.presentMode = VK_PRESENT_MODE_FIFO_KHR, /* the one mode every implementation supports */
+		.clipped = VK_TRUE,
+	};
+	VkSwapchainKHR swapchain;
+	VKT_CHECK(&t, vkCreateSwapchainKHR(t.device, &swapchain_info, NULL, &swapchain));
+	VkImage images[16];
+	uint32_t swapchain_images = 16;
+	result = vkGetSwapchainImagesKHR(t.device, swapchain, &swapchain_images, images);
+	if (result != VK_SUCCESS && result != VK_INCOMPLETE)
+		vkt_die_result(&t, "vkGetSwapchainImagesKHR", result, __FILE__, __LINE__);
+
+	struct vkt_buffer readback;
+	vkt_buffer_create(&t, &readback, (VkDeviceSize)extent.width * extent.height * 4,
+			  VK_BUFFER_USAGE_TRANSFER_DST_BIT, true);
+	VkFence acquired = vkt_fence(&t, false);
+	const char *error = NULL;
+	uint32_t used_mask = 0;
+
+	for (uint32_t frame = 0; frame < FRAMES && !error; frame++) {
+		const float *color = palette[frame % PALETTE_SIZE];
+		uint32_t index;
+
+		vkt_stage = "vkAcquireNextImageKHR";
+		result = vkAcquireNextImageKHR(t.device, swapchain, VKT_WAIT_TIMEOUT_NS, VK_NULL_HANDLE, acquired, &index);
+		if (result != VK_SUCCESS && result != VK_SUBOPTIMAL_KHR) {
+			snprintf(msg, sizeof(msg), "frame %u: vkAcquireNextImageKHR returned %s", frame,
+				 vkt_result_name(result));
+			error = msg;
+			break;
+		}
+		vkt_wait_fence(&t, acquired, "vkAcquireNextImageKHR");
+		VKT_CHECK(&t, vkResetFences(t.device, 1, &acquired));
+		if (index >= swapchain_images) {
+			snprintf(msg, sizeof(msg), "frame %u: acquired index %u of %u images", frame, index,
+				 swapchain_images);
+			error = msg;
+			break;
+		}
+		used_mask |= 1u << index;
+
+		VkClearColorValue clear = { .float32 = { color[0], color[1], color[2], color[3] } };
+		VkImageSubresourceRange range = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1 };
+		struct vkt_image view = { .image = images[index], .width = extent.width, .height = extent.height };
+		VkCommandBuffer cmd = vkt_begin_one_shot(&t);
+		vkt_cmd_image_barrier(cmd, images[index], VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+				      0, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
+				      VK_PIPELINE_STAGE_TRANSFER_BIT);
+		vkCmdClearColorImage(cmd, images[index], VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, &clear, 1, &range);
+		vkt_cmd_image_barrier(cmd, images[index], VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+				      VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_ACCESS_TRANSFER_WRITE_BIT,
+				      VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
+				      VK_PIPELINE_STAGE_TRANSFER_BIT);
+		vkt_cmd_copy_image_to_buffer(cmd, &view, readback.buffer);
+		vkt_cmd_image_barrier(cmd, images[index], VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+				      VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, VK_ACCESS_TRANSFER_READ_BIT, 0,
+				      VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT);
+		vkt_end_one_shot(&t, cmd);
+		vkt_buffer_invalidate(&t, &readback);
+
+		uint8_t want[4];
+		expected_bytes(chosen.format, color, want);
+		const uint8_t *pixels = readback.map;
+		const uint32_t probes[3][2] = { { 0, 0 }, { extent.width / 2, extent.height / 2 },
+						{ extent.width - 1, extent.height - 1 } };
+		for (int p = 0; p < 3 && !error; p++) {
+			const uint8_t *got = &pixels[((size_t)probes[p][1] * extent.width + probes[p][0]) * 4];
+			if (memcmp(got, want, 4)) {
+				snprintf(msg, sizeof(msg), "frame %u image %u pixel (%u,%u): expected bytes %u,%u,%u,%u, "
+					 "got %u,%u,%u,%u", frame, index, probes[p][0], probes[p][1], want[0], want[1],
+					 want[2], want[3], got[0], got[1], got[2], got[3]);
+				error = msg;
+			}
+		}
+
+		VkPresentInfoKHR present = {
+			.sType = VK_STRUCTURE_TYPE_PRESENT_INFO_KHR,
+			.swapchainCount = 1,
+			.pSwapchains = &swapchain,
+			.pImageIndices = &index,
+		};
+		vkt_stage = "vkQueuePresentKHR";
+		result = vkQueuePresentKHR(t.queue, &present);
+		if (!error && result != VK_SUCCESS && result != VK_SUBOPTIMAL_KHR) {
+			snprintf(msg, sizeof(msg), "frame %u: vkQueuePresentKHR returned %s", frame,
+				 vkt_result_name(result));
+			error = msg;
+		}
+	}
+	if (!error && window.xcb)
+		error = check_screen(&window, palette[(FRAMES - 1) % PALETTE_SIZE], msg, sizeof(msg));
+
+	vkt_stage = "vkQueueWaitIdle (teardown)";
+	vkQueueWaitIdle(t.queue);
+	vkDestroyFence(t.device, acquired, NULL);
+	vkt_buffer_destroy(&t, &readback);
+	vkDestroySwapchainKHR(t.device, swapchain, NULL);
+	vkDestroySurfaceKHR(t.instance, surface, NULL);
+	bool on_screen = window.xcb;
+	close_window(&window);
+
+	if (error)
+		return vkt_fail(&t, "%s", error);
+	return vkt_pass(&t, "%u frames cleared, read back and presented (FIFO, %u images, %u used, %s, format %d)%s",
+			FRAMES, swapchain_images, (unsigned)__builtin_popcount(used_mask),
+			on_screen ? "xcb window" : "headless surface", chosen.format,
+			on_screen ? "; the window shows the last frame" : "");
+}
