@@ -278,12 +278,6 @@ pvgpu_capset_cache_insert(struct pvgpu_capset_cache *cache, u32 id,
 }
 EXPORT_SYMBOL_IF_KUNIT(pvgpu_capset_cache_insert);
 
-/* Allocate a vbuf whose command is @type/@ctx_id and @cmd_size bytes. */
-static struct pvgpu_vbuf *pvgpu_cmd_alloc(u32 cmd_size, u32 resp_size)
-{
-	return pvgpu_vbuf_alloc(cmd_size, resp_size, GFP_KERNEL);
-}
-
 /**
  * pvgpu_cmd_get_display_info() - GET_DISPLAY_INFO, waits for the answer
  * @pvdev: device
@@ -295,8 +289,9 @@ int pvgpu_cmd_get_display_info(struct pvgpu_device *pvdev)
 	struct pvgpu_vbuf *vbuf;
 	int ret;
 
-	vbuf = pvgpu_cmd_alloc(sizeof(struct virtio_gpu_ctrl_hdr),
-			       sizeof(struct virtio_gpu_resp_display_info));
+	vbuf = pvgpu_vbuf_alloc(sizeof(struct virtio_gpu_ctrl_hdr),
+				sizeof(struct virtio_gpu_resp_display_info),
+				GFP_KERNEL);
 	if (!vbuf)
 		return -ENOMEM;
 	pvgpu_encode_hdr(vbuf->cmd, VIRTIO_GPU_CMD_GET_DISPLAY_INFO, 0);
@@ -331,7 +326,8 @@ int pvgpu_cmd_get_capset_infos(struct pvgpu_device *pvdev)
 		return -ENOMEM;
 
 	for (i = 0; i < pvdev->num_capsets; i++) {
-		vbuf = pvgpu_cmd_alloc(sizeof(*cmd), sizeof(*resp));
+		vbuf = pvgpu_vbuf_alloc(sizeof(*cmd), sizeof(*resp),
+					GFP_KERNEL);
 		if (!vbuf)
 			return -ENOMEM;
 		cmd = vbuf->cmd;
@@ -380,7 +376,8 @@ int pvgpu_cmd_get_capset(struct pvgpu_device *pvdev, int index, u32 version,
 		return 0;
 	}
 
-	vbuf = pvgpu_cmd_alloc(sizeof(*cmd), sizeof(*resp) + cap->max_size);
+	vbuf = pvgpu_vbuf_alloc(sizeof(*cmd), sizeof(*resp) + cap->max_size,
+				GFP_KERNEL);
 	if (!vbuf)
 		return -ENOMEM;
 	cmd = vbuf->cmd;
@@ -417,7 +414,8 @@ int pvgpu_cmd_ctx_create(struct pvgpu_device *pvdev, u32 ctx_id,
 {
 	struct pvgpu_vbuf *vbuf;
 
-	vbuf = pvgpu_cmd_alloc(sizeof(struct virtio_gpu_ctx_create), 0);
+	vbuf = pvgpu_vbuf_alloc(sizeof(struct virtio_gpu_ctx_create), 0,
+				GFP_KERNEL);
 	if (!vbuf)
 		return -ENOMEM;
 	pvgpu_encode_ctx_create(vbuf->cmd, ctx_id, context_init, name, len);
@@ -435,7 +433,8 @@ int pvgpu_cmd_ctx_destroy(struct pvgpu_device *pvdev, u32 ctx_id)
 {
 	struct pvgpu_vbuf *vbuf;
 
-	vbuf = pvgpu_cmd_alloc(sizeof(struct virtio_gpu_ctx_destroy), 0);
+	vbuf = pvgpu_vbuf_alloc(sizeof(struct virtio_gpu_ctx_destroy), 0,
+				GFP_KERNEL);
 	if (!vbuf)
 		return -ENOMEM;
 	pvgpu_encode_hdr(vbuf->cmd, VIRTIO_GPU_CMD_CTX_DESTROY, ctx_id);
@@ -457,7 +456,7 @@ int pvgpu_cmd_ctx_resource(struct pvgpu_device *pvdev, u32 type, u32 ctx_id,
 	struct virtio_gpu_ctx_resource *cmd;
 	struct pvgpu_vbuf *vbuf;
 
-	vbuf = pvgpu_cmd_alloc(sizeof(*cmd), 0);
+	vbuf = pvgpu_vbuf_alloc(sizeof(*cmd), 0, GFP_KERNEL);
 	if (!vbuf)
 		return -ENOMEM;
 	cmd = vbuf->cmd;
@@ -490,7 +489,8 @@ int pvgpu_cmd_submit(struct pvgpu_device *pvdev, u32 ctx_id, void *stream,
 {
 	struct pvgpu_vbuf *vbuf;
 
-	vbuf = pvgpu_cmd_alloc(sizeof(struct virtio_gpu_cmd_submit), 0);
+	vbuf = pvgpu_vbuf_alloc(sizeof(struct virtio_gpu_cmd_submit), 0,
+				GFP_KERNEL);
 	if (!vbuf) {
 		kvfree(stream);
 		if (ticket)

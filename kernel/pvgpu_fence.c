@@ -22,8 +22,8 @@
 
 /* Busy-poll budget before a fence wait sleeps, in microseconds (0: off). */
 unsigned int pvgpu_poll_us = 20;
-module_param_named(poll_us, pvgpu_poll_us, uint, 0644);
 EXPORT_SYMBOL_IF_KUNIT(pvgpu_poll_us);
+module_param_named(poll_us, pvgpu_poll_us, uint, 0644);
 MODULE_PARM_DESC(poll_us, "busy-poll budget of a wait before it sleeps (us, 0=off)");
 
 static const char *pvgpu_fence_driver_name(struct dma_fence *f)
