@@ -7,6 +7,7 @@
  */
 #include "pvk_objects.h"
 
+#include "venus-protocol/vn_protocol_driver_device.h"
 #include "venus-protocol/vn_protocol_driver_device_memory.h"
 
 /* The memory type's property flags, or 0 for an index the physical device does not have. */
@@ -194,4 +195,17 @@ pvk_GetDeviceMemoryOpaqueCaptureAddress(VkDevice _device, const VkDeviceMemoryOp
       return 0;
    const uint64_t address = vn_decode_vkGetDeviceMemoryOpaqueCaptureAddress_reply(dec, _device, pInfo);
    return pvk_ring_end_reply(dev->ring, &submit, VK_SUCCESS) == VK_SUCCESS ? address : 0;
+}
+
+/* vkGetDeviceGroupPeerMemoryFeatures (1.1): one round trip; no features if the renderer is lost. */
+VKAPI_ATTR void VKAPI_CALL
+pvk_GetDeviceGroupPeerMemoryFeatures(VkDevice _device, uint32_t heapIndex, uint32_t localDeviceIndex,
+                                     uint32_t remoteDeviceIndex, VkPeerMemoryFeatureFlags *pPeerMemoryFeatures)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   VkResult result;
+   PVK_CALL_VOID(dev->ring, result, vkGetDeviceGroupPeerMemoryFeatures, _device, heapIndex, localDeviceIndex,
+                 remoteDeviceIndex, pPeerMemoryFeatures);
+   if (result != VK_SUCCESS)
+      *pPeerMemoryFeatures = 0;
 }

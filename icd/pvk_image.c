@@ -122,3 +122,41 @@ PVK_DEFINE_ASYNC_OBJECT(image_view, VkImageView, ImageView, VkImageViewCreateInf
 PVK_DEFINE_ASYNC_OBJECT(sampler, VkSampler, Sampler, VkSamplerCreateInfo, VK_OBJECT_TYPE_SAMPLER)
 PVK_DEFINE_ASYNC_OBJECT(sampler_ycbcr_conversion, VkSamplerYcbcrConversion, SamplerYcbcrConversion,
                         VkSamplerYcbcrConversionCreateInfo, VK_OBJECT_TYPE_SAMPLER_YCBCR_CONVERSION)
+
+/* vkGetImageSparseMemoryRequirements2: one round trip; no requirements if the renderer is lost. */
+VKAPI_ATTR void VKAPI_CALL
+pvk_GetImageSparseMemoryRequirements2(VkDevice _device, const VkImageSparseMemoryRequirementsInfo2 *pInfo,
+                                      uint32_t *pCount, VkSparseImageMemoryRequirements2 *pReqs)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   VkResult result;
+   PVK_CALL_ARRAY_VOID(dev->ring, result, *pCount, pReqs, vkGetImageSparseMemoryRequirements2, _device, pInfo,
+                       pCount, pReqs);
+   if (result != VK_SUCCESS)
+      *pCount = 0;
+}
+
+VKAPI_ATTR void VKAPI_CALL
+pvk_GetImageSparseMemoryRequirements(VkDevice _device, VkImage image, uint32_t *pCount,
+                                     VkSparseImageMemoryRequirements *pReqs)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   VkResult result;
+   PVK_CALL_ARRAY_VOID(dev->ring, result, *pCount, pReqs, vkGetImageSparseMemoryRequirements, _device, image,
+                       pCount, pReqs);
+   if (result != VK_SUCCESS)
+      *pCount = 0;
+}
+
+/* vkGetDeviceImageSparseMemoryRequirements (1.3): no image object needed. */
+VKAPI_ATTR void VKAPI_CALL
+pvk_GetDeviceImageSparseMemoryRequirements(VkDevice _device, const VkDeviceImageMemoryRequirements *pInfo,
+                                           uint32_t *pCount, VkSparseImageMemoryRequirements2 *pReqs)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   VkResult result;
+   PVK_CALL_ARRAY_VOID(dev->ring, result, *pCount, pReqs, vkGetDeviceImageSparseMemoryRequirements, _device,
+                       pInfo, pCount, pReqs);
+   if (result != VK_SUCCESS)
+      *pCount = 0;
+}

@@ -62,3 +62,13 @@ pvk_QueueWaitIdle(VkQueue _queue)
 {
    return pvk_error(pvk_queue_wait_idle(pvk_queue_from_handle(_queue)));
 }
+
+/* vkQueueBindSparse: asynchronous. Errors: VK_ERROR_DEVICE_LOST once the ring is lost. */
+VKAPI_ATTR VkResult VKAPI_CALL
+pvk_QueueBindSparse(VkQueue _queue, uint32_t bindInfoCount, const VkBindSparseInfo *pBindInfo, VkFence fence)
+{
+   struct pvk_queue *queue = pvk_queue_from_handle(_queue);
+   struct vn_ring *ring = queue->device->ring;
+   vn_async_vkQueueBindSparse(ring, _queue, bindInfoCount, pBindInfo, fence);
+   return pvk_error(pvk_ring_status(ring));
+}
