@@ -7,6 +7,7 @@
  */
 #include "pvk_objects.h"
 
+#include "venus-protocol/vn_protocol_driver_command_buffer.h"
 #include "venus-protocol/vn_protocol_driver_descriptor_pool.h"
 #include "venus-protocol/vn_protocol_driver_descriptor_set.h"
 #include "venus-protocol/vn_protocol_driver_descriptor_set_layout.h"
@@ -257,9 +258,10 @@ pvk_type_is_image(VkDescriptorType type)
  * Copy writes, keeping for each only the array its descriptor type reads and, in image infos, only
  * the members that type reads (spec "VkWriteDescriptorSet": the others are ignored and may dangle;
  * a sampler in a binding with immutable samplers is ignored too). The encoder would follow them.
+ * push: writes of vkCmdPushDescriptorSet, whose dstSet is ignored (immutable samplers not checked).
  */
 static VkResult
-pvk_fix_writes(uint32_t count, const VkWriteDescriptorSet *src, struct pvk_write_storage *out)
+pvk_fix_writes(uint32_t count, const VkWriteDescriptorSet *src, bool push, struct pvk_write_storage *out)
 {
    uint32_t image_count = 0;
    for (uint32_t i = 0; i < count; i++) {
@@ -287,10 +289,14 @@ pvk_fix_writes(uint32_t count, const VkWriteDescriptorSet *src, struct pvk_write
          w->pImageInfo = NULL;
          continue;
       }
-      const struct pvk_descriptor_set *set = pvk_descriptor_set_from_handle(w->dstSet);
-      const struct pvk_descriptor_set_layout *layout = set->layout;
-      const bool immutable = w->dstBinding < layout->binding_count &&
-                             layout->bindings[w->dstBinding].immutable_samplers;
+      bool immutable = false;
+      if (push) {
+         w->dstSet = VK_NULL_HANDLE;
+      } else {
+         const struct pvk_descriptor_set *set = pvk_descriptor_set_from_handle(w->dstSet);
+         const struct pvk_descriptor_set_layout *layout = set->layout;
+         immutable = w->dstBinding < layout->binding_count && layout->bindings[w->dstBinding].immutable_samplers;
+      }
       for (uint32_t j = 0; j < w->descriptorCount; j++) {
          images[j] = w->pImageInfo[j];
          if (type == VK_DESCRIPTOR_TYPE_SAMPLER)
@@ -314,12 +320,37 @@ pvk_UpdateDescriptorSets(VkDevice _device, uint32_t descriptorWriteCount,
 {
    struct pvk_device *dev = pvk_device_from_handle(_device);
    struct pvk_write_storage storage;
-   if (pvk_fix_writes(descriptorWriteCount, pDescriptorWrites, &storage) != VK_SUCCESS) {
+   if (pvk_fix_writes(descriptorWriteCount, pDescriptorWrites, false, &storage) != VK_SUCCESS) {
       pvk_log("vkUpdateDescriptorSets: out of host memory, update dropped");
       return;
    }
    vn_async_vkUpdateDescriptorSets(dev->ring, _device, descriptorWriteCount, storage.writes, descriptorCopyCount,
                                    pDescriptorCopies);
+   free(storage.writes);
+   free(storage.images);
+}
+
+/*
+ * vkCmdPushDescriptorSet (VK_KHR_push_descriptor): the fixed writes go into the command buffer's
+ * stream. Not yet: a sampler in a binding with immutable samplers is passed on (it must then be a
+ * valid handle or VK_NULL_HANDLE). Out of host memory, the command is dropped with a log line.
+ */
+VKAPI_ATTR void VKAPI_CALL
+pvk_CmdPushDescriptorSet(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipelineBindPoint,
+                         VkPipelineLayout layout, uint32_t set, uint32_t descriptorWriteCount,
+                         const VkWriteDescriptorSet *pDescriptorWrites)
+{
+   struct pvk_write_storage storage;
+   if (pvk_fix_writes(descriptorWriteCount, pDescriptorWrites, true, &storage) != VK_SUCCESS) {
+      pvk_log("vkCmdPushDescriptorSet: out of host memory, command dropped");
+      return;
+   }
+   struct vn_cs_encoder *enc = pvk_command_buffer_reserve(
+      commandBuffer, vn_sizeof_vkCmdPushDescriptorSetKHR(commandBuffer, pipelineBindPoint, layout, set,
+                                                         descriptorWriteCount, storage.writes));
+   if (enc)
+      vn_encode_vkCmdPushDescriptorSetKHR(enc, 0, commandBuffer, pipelineBindPoint, layout, set,
+                                          descriptorWriteCount, storage.writes);
    free(storage.writes);
    free(storage.images);
 }

@@ -160,3 +160,29 @@ pvk_GetDeviceImageSparseMemoryRequirements(VkDevice _device, const VkDeviceImage
    if (result != VK_SUCCESS)
       *pCount = 0;
 }
+
+/* vkGetImageSubresourceLayout2 (VK_KHR_maintenance5): one round trip; a zero layout if lost. */
+VKAPI_ATTR void VKAPI_CALL
+pvk_GetImageSubresourceLayout2(VkDevice _device, VkImage image, const VkImageSubresource2 *pSubresource,
+                               VkSubresourceLayout2 *pLayout)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   VkResult result;
+   PVK_CALL_CHAIN_VOID(dev->ring, result, pLayout, VkSubresourceLayout2KHR, vkGetImageSubresourceLayout2KHR,
+                       _device, image, pSubresource, pLayout);
+   if (result != VK_SUCCESS)
+      memset(&pLayout->subresourceLayout, 0, sizeof(pLayout->subresourceLayout));
+}
+
+/* vkGetDeviceImageSubresourceLayout (VK_KHR_maintenance5): no image object needed. */
+VKAPI_ATTR void VKAPI_CALL
+pvk_GetDeviceImageSubresourceLayout(VkDevice _device, const VkDeviceImageSubresourceInfo *pInfo,
+                                    VkSubresourceLayout2 *pLayout)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   VkResult result;
+   PVK_CALL_CHAIN_VOID(dev->ring, result, pLayout, VkSubresourceLayout2KHR, vkGetDeviceImageSubresourceLayoutKHR,
+                       _device, pInfo, pLayout);
+   if (result != VK_SUCCESS)
+      memset(&pLayout->subresourceLayout, 0, sizeof(pLayout->subresourceLayout));
+}

@@ -46,3 +46,15 @@ pvk_GetRenderAreaGranularity(VkDevice _device, VkRenderPass renderPass, VkExtent
 /* vkCreateFramebuffer / vkDestroyFramebuffer */
 PVK_DEFINE_ASYNC_OBJECT(framebuffer, VkFramebuffer, Framebuffer, VkFramebufferCreateInfo,
                         VK_OBJECT_TYPE_FRAMEBUFFER)
+
+/* vkGetRenderingAreaGranularity (VK_KHR_maintenance5): one round trip; 1x1 if the renderer is lost. */
+VKAPI_ATTR void VKAPI_CALL
+pvk_GetRenderingAreaGranularity(VkDevice _device, const VkRenderingAreaInfo *pRenderingAreaInfo,
+                                VkExtent2D *pGranularity)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   VkResult result;
+   PVK_CALL_VOID(dev->ring, result, vkGetRenderingAreaGranularityKHR, _device, pRenderingAreaInfo, pGranularity);
+   if (result != VK_SUCCESS)
+      *pGranularity = (VkExtent2D){ 1, 1 };
+}
