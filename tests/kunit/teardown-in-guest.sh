@@ -20,10 +20,13 @@ sleep 1
 vulkaninfo --summary 2>/dev/null | grep -q 'deviceName.*Venus'; check "Venus device after reload" $?
 
 node=$(ls /dev/dri/renderD* | head -n1)
+rm -f /tmp/holder.ready /tmp/holder.go
 python3 - "$node" >/tmp/holder.out 2>&1 <<'PY' &
 import fcntl, os, struct, sys, time
 fd = os.open(sys.argv[1], os.O_RDWR)
-time.sleep(4)            # the device is unbound meanwhile
+open("/tmp/holder.ready", "w").close()
+while not os.path.exists("/tmp/holder.go"):   # the device is unbound meanwhile
+    time.sleep(0.05)
 try:
     fcntl.ioctl(fd, 0xc0106443, bytearray(struct.pack("QQ", 1, 0)))  # VIRTGPU_GETPARAM
     print("ioctl succeeded")
@@ -32,10 +35,12 @@ except OSError as e:
 os.close(fd)
 PY
 holder=$!
-sleep 2
+i=0
+while [ ! -e /tmp/holder.ready ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 dev=$(bound)
-[ -n "$dev" ] && echo "${dev##*/}" > /sys/bus/virtio/drivers/pvgpu/unbind
+[ -e /tmp/holder.ready ] && [ -n "$dev" ] && echo "${dev##*/}" > /sys/bus/virtio/drivers/pvgpu/unbind
 check "unbind with a file open" $?
+touch /tmp/holder.go
 wait $holder
 grep -q "errno 19" /tmp/holder.out; check "ioctl after unplug is ENODEV" $?
 rmmod pvgpu; check "rmmod after unbind" $?
