@@ -34,7 +34,7 @@ struct pvk_vtest {
    pthread_mutex_t mutex;
    uint32_t protocol_version;
    /* set once the connection failed: every later call fails at once */
-   bool broken;
+   atomic_bool broken;
 };
 
 static bool
@@ -318,15 +318,19 @@ static bool
 pvk_vtest_is_alive(struct pvk_renderer *renderer)
 {
    struct pvk_vtest *vtest = (struct pvk_vtest *)renderer;
-   if (vtest->broken)
-      return false;
-   /* the server never sends unsolicited data: readable or hung up means it went away */
+   /* another thread in the middle of an exchange: its reply may be readable now, and it watches
+    * the socket itself (with a timeout) */
+   if (pthread_mutex_trylock(&vtest->mutex))
+      return !vtest->broken;
+   bool alive = !vtest->broken;
+   /* with no exchange in flight the server sends nothing: readable or hung up means it went away */
    struct pollfd pfd = { .fd = vtest->sock, .events = POLLIN | POLLRDHUP };
-   if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLIN | POLLRDHUP | POLLHUP | POLLERR))) {
+   if (alive && poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLIN | POLLRDHUP | POLLHUP | POLLERR))) {
       vtest->broken = true;
-      return false;
+      alive = false;
    }
-   return true;
+   pthread_mutex_unlock(&vtest->mutex);
+   return alive;
 }
 
 static void
