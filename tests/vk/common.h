@@ -7,9 +7,9 @@
  * Every program runs on whatever ICD the Vulkan loader selects (VK_DRIVER_FILES / VK_ICD_FILENAMES),
  * needs at most Vulkan 1.2 and no window system (vk_swapchain uses X11 when DISPLAY is set). A failing
  * Vulkan call ends the program with "FAIL <test>: <call> returned <VkResult> (<file>:<line>)" and exit
- * status 1; a wait never blocks for
- * longer than VKT_WAIT_TIMEOUT_NS, and a watchdog (VKT_WATCHDOG_S seconds, PVGPU_VK_WATCHDOG_S in the
- * environment overrides it) ends a program that hangs inside a driver call, naming the call it was in.
+ * status 1; a wait never blocks for longer than VKT_WAIT_TIMEOUT_NS, and a watchdog (VKT_WATCHDOG_S
+ * seconds, PVGPU_VK_WATCHDOG_S in the environment overrides it) ends a program that hangs inside a
+ * driver call, naming the call it was in.
  * (PVGPU_* variables are the ones scripts/inroot passes into the root filesystem.)
  */
 #ifndef PVGPU_TESTS_VK_COMMON_H
