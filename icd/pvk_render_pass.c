@@ -43,9 +43,43 @@ pvk_GetRenderAreaGranularity(VkDevice _device, VkRenderPass renderPass, VkExtent
       *pGranularity = (VkExtent2D){ 1, 1 };
 }
 
-/* vkCreateFramebuffer / vkDestroyFramebuffer */
-PVK_DEFINE_ASYNC_OBJECT(framebuffer, VkFramebuffer, Framebuffer, VkFramebufferCreateInfo,
-                        VK_OBJECT_TYPE_FRAMEBUFFER)
+struct pvk_framebuffer {
+   struct pvk_object_base base;
+};
+PVK_DEFINE_HANDLE_CASTS(pvk_framebuffer, base, VkFramebuffer, VK_OBJECT_TYPE_FRAMEBUFFER)
+
+/*
+ * vkCreateFramebuffer: asynchronous. pAttachments is ignored for imageless framebuffers (spec
+ * "VkFramebufferCreateInfo") and may dangle: not encoded then. Errors: VK_ERROR_OUT_OF_HOST_MEMORY.
+ */
+VKAPI_ATTR VkResult VKAPI_CALL
+pvk_CreateFramebuffer(VkDevice _device, const VkFramebufferCreateInfo *pCreateInfo,
+                      const VkAllocationCallbacks *pAllocator, VkFramebuffer *pFramebuffer)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   struct pvk_framebuffer *fb = pvk_object_zalloc(dev, pAllocator, sizeof(*fb), VK_OBJECT_TYPE_FRAMEBUFFER);
+   if (!fb)
+      return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
+   VkFramebufferCreateInfo info = *pCreateInfo;
+   if (info.flags & VK_FRAMEBUFFER_CREATE_IMAGELESS_BIT)
+      info.pAttachments = NULL;
+   VkFramebuffer handle = pvk_framebuffer_to_handle(fb);
+   vn_async_vkCreateFramebuffer(dev->ring, _device, &info, NULL, &handle);
+   *pFramebuffer = handle;
+   return VK_SUCCESS;
+}
+
+/* vkDestroyFramebuffer: asynchronous. */
+VKAPI_ATTR void VKAPI_CALL
+pvk_DestroyFramebuffer(VkDevice _device, VkFramebuffer framebuffer, const VkAllocationCallbacks *pAllocator)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   struct pvk_framebuffer *fb = pvk_framebuffer_from_handle(framebuffer);
+   if (!fb)
+      return;
+   vn_async_vkDestroyFramebuffer(dev->ring, _device, framebuffer, NULL);
+   pvk_free(pvk_device_alloc(dev, pAllocator), fb);
+}
 
 /* vkGetRenderingAreaGranularity (VK_KHR_maintenance5): one round trip; 1x1 if the renderer is lost. */
 VKAPI_ATTR void VKAPI_CALL
