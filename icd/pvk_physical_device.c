@@ -539,6 +539,75 @@ pvk_physical_device_fini(struct pvk_physical_device *pdev)
    free(pdev->time_domains);
 }
 
+/*
+ * The renderer's device groups, mapped onto pvk's physical devices (devices pvk skipped are dropped
+ * from their groups, and empty groups with them). Follows Mesa vn_physical_device.c
+ * vn_instance_enumerate_physical_device_groups_locked(): the handles in the groups are inputs to the
+ * encoder, so they point to placeholder objects with id 0, which the renderer fills in.
+ */
+static VkResult
+pvk_instance_enumerate_groups_locked(struct pvk_instance *instance)
+{
+   VkInstance handle = pvk_instance_to_handle(instance);
+   uint32_t count = 0;
+   VkResult result;
+   PVK_CALL_ARRAY(instance->ring, result, PVK_REPLY_COUNT_OFFSET_RESULT, 0, (VkPhysicalDeviceGroupProperties *)NULL,
+                  vkEnumeratePhysicalDeviceGroups, handle, &count, NULL);
+   if (result != VK_SUCCESS)
+      return result;
+
+   VkPhysicalDeviceGroupProperties *groups = pvk_zalloc(&instance->alloc, PVK_MAX(count, 1) * sizeof(*groups),
+                                                        VK_SYSTEM_ALLOCATION_SCOPE_INSTANCE);
+   struct pvk_object_base *placeholders = calloc(PVK_MAX(count, 1) * VK_MAX_DEVICE_GROUP_SIZE, sizeof(*placeholders));
+   if (!groups || !placeholders) {
+      result = VK_ERROR_OUT_OF_HOST_MEMORY;
+      goto out;
+   }
+   for (uint32_t i = 0; i < count; i++) {
+      groups[i].sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_GROUP_PROPERTIES;
+      for (uint32_t j = 0; j < VK_MAX_DEVICE_GROUP_SIZE; j++) {
+         struct pvk_object_base *p = &placeholders[i * VK_MAX_DEVICE_GROUP_SIZE + j];
+         p->type = VK_OBJECT_TYPE_PHYSICAL_DEVICE;
+         groups[i].physicalDevices[j] = (VkPhysicalDevice)p;
+      }
+   }
+   PVK_CALL_ARRAY(instance->ring, result, PVK_REPLY_COUNT_OFFSET_RESULT, count, groups,
+                  vkEnumeratePhysicalDeviceGroups, handle, &count, groups);
+   if (result < VK_SUCCESS)
+      goto out;
+   result = VK_SUCCESS;
+
+   uint32_t kept = 0;
+   for (uint32_t i = 0; i < count; i++) {
+      VkPhysicalDeviceGroupProperties group = groups[i];
+      uint32_t n = 0;
+      for (uint32_t j = 0; j < PVK_MIN(group.physicalDeviceCount, VK_MAX_DEVICE_GROUP_SIZE); j++) {
+         const pvk_object_id id = ((struct pvk_object_base *)group.physicalDevices[j])->id;
+         for (uint32_t k = 0; k < instance->physical_device_count; k++) {
+            if (instance->physical_devices[k].base.id == id) {
+               group.physicalDevices[n++] = pvk_physical_device_to_handle(&instance->physical_devices[k]);
+               break;
+            }
+         }
+      }
+      if (!n)
+         continue;
+      group.physicalDeviceCount = n;
+      /* a group reduced to one device cannot allocate subsets */
+      group.subsetAllocation = n > 1 && group.subsetAllocation;
+      group.pNext = NULL;
+      groups[kept++] = group;
+   }
+   instance->groups = groups;
+   instance->group_count = kept;
+   groups = NULL;
+
+out:
+   free(placeholders);
+   pvk_free(&instance->alloc, groups);
+   return result;
+}
+
 /* Enumerate the renderer's devices and groups once; later calls return the same objects. */
 static VkResult
 pvk_instance_enumerate_locked(struct pvk_instance *instance)
@@ -596,21 +665,7 @@ pvk_instance_enumerate_locked(struct pvk_instance *instance)
    instance->physical_device_count = kept;
    pdevs = NULL;
 
-   /* groups: one per device (the renderer's groups need device-group creation end to end) */
-   instance->groups = pvk_zalloc(&instance->alloc, PVK_MAX(kept, 1) * sizeof(*instance->groups),
-                                 VK_SYSTEM_ALLOCATION_SCOPE_INSTANCE);
-   if (!instance->groups) {
-      result = VK_ERROR_OUT_OF_HOST_MEMORY;
-      goto out;
-   }
-   for (uint32_t i = 0; i < kept; i++) {
-      VkPhysicalDeviceGroupProperties *g = &instance->groups[i];
-      g->sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_GROUP_PROPERTIES;
-      g->physicalDeviceCount = 1;
-      g->physicalDevices[0] = pvk_physical_device_to_handle(&instance->physical_devices[i]);
-      g->subsetAllocation = VK_FALSE;
-   }
-   instance->group_count = kept;
+   result = pvk_instance_enumerate_groups_locked(instance);
 
 out:
    free(handles);
