@@ -130,6 +130,7 @@ pvk_DestroyDevice(VkDevice _device, const VkAllocationCallbacks *pAllocator)
    if (!dev)
       return;
    (void)pAllocator;
+   pvk_feedback_fini(dev);
    /* asynchronous: nothing to wait for, the ring orders later commands after it */
    vn_async_vkDestroyDevice(dev->ring, _device, NULL);
    for (uint32_t i = 0; i < dev->queue_count; i++)

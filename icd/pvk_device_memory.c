@@ -1,9 +1,12 @@
 /*
- * VkDeviceMemory (spec "Device Memory"). The renderer allocates the memory; for host-visible memory
- * types pvk then creates a blob resource whose blob id is the memory's Venus object id (the renderer
- * exports its VkDeviceMemory behind it) and maps it into the process. The mapping is the host's memory
- * itself, so flushes and invalidations have nothing to move. Behaviour follows Mesa
- * src/virtio/vulkan/vn_device_memory.c (vn_device_memory_bo_init); the code is pvk's own.
+ * VkDeviceMemory (spec "Device Memory"). The renderer allocates the memory; the first vkMapMemory of
+ * host-visible memory creates a blob resource whose blob id is the memory's Venus object id (the
+ * renderer exports its VkDeviceMemory behind it) and maps it into the process, until vkFreeMemory.
+ * Memory never mapped never becomes a blob: on hosts where every memory type is host-visible
+ * (lavapipe) that keeps images and device-local buffers out of the guest's address space, and each
+ * blob mapping changes the VM's memory map. The mapping is the host's memory itself, so flushes
+ * and invalidations have nothing to move. Behaviour follows Mesa src/virtio/vulkan/vn_device_memory.c
+ * (vn_MapMemory, vn_device_memory_bo_init); the code is pvk's own.
  */
 #include "pvk_objects.h"
 
@@ -20,17 +23,14 @@ pvk_memory_type_flags(const struct pvk_device *dev, uint32_t index)
 
 /*
  * vkAllocateMemory: one round trip (the renderer's VK_ERROR_OUT_OF_DEVICE_MEMORY must reach the
- * caller), then for host-visible types the blob. Errors: VK_ERROR_OUT_OF_HOST_MEMORY,
- * VK_ERROR_OUT_OF_DEVICE_MEMORY (also when the transport cannot share mappable memory, e.g. vtest
- * on a host without udmabuf), VK_ERROR_INVALID_EXTERNAL_HANDLE (imports: not supported yet),
- * VK_ERROR_DEVICE_LOST.
+ * caller). Errors: VK_ERROR_OUT_OF_HOST_MEMORY, VK_ERROR_OUT_OF_DEVICE_MEMORY,
+ * VK_ERROR_INVALID_EXTERNAL_HANDLE (imports: not supported yet), VK_ERROR_DEVICE_LOST.
  */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_AllocateMemory(VkDevice _device, const VkMemoryAllocateInfo *pAllocateInfo,
                    const VkAllocationCallbacks *pAllocator, VkDeviceMemory *pMemory)
 {
    struct pvk_device *dev = pvk_device_from_handle(_device);
-   struct pvk_renderer *renderer = dev->instance->renderer;
    VkResult result;
 
    for (const VkBaseInStructure *s = pAllocateInfo->pNext; s; s = s->pNext) {
@@ -55,34 +55,34 @@ pvk_AllocateMemory(VkDevice _device, const VkMemoryAllocateInfo *pAllocateInfo,
 
    VkDeviceMemory handle = pvk_device_memory_to_handle(mem);
    PVK_CALL(dev->ring, result, vkAllocateMemory, _device, pAllocateInfo, NULL, &handle);
-   if (result != VK_SUCCESS)
-      goto fail_free;
-
-   if (mem->flags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) {
-      if (!renderer->ops->memory_blob_create) {
-         pvk_log("vkAllocateMemory: the %s transport cannot share host-visible memory with the renderer",
-                 renderer->info.transport_name);
-         result = VK_ERROR_OUT_OF_DEVICE_MEMORY;
-         goto fail_host;
-      }
-      result = renderer->ops->memory_blob_create(renderer, mem->base.id, mem->size, false, &mem->blob);
-      if (result != VK_SUCCESS) {
-         pvk_log("vkAllocateMemory: no blob for %llu bytes of host-visible memory",
-                 (unsigned long long)mem->size);
-         if (result != VK_ERROR_DEVICE_LOST)
-            result = VK_ERROR_OUT_OF_DEVICE_MEMORY;
-         goto fail_host;
-      }
+   if (result != VK_SUCCESS) {
+      pvk_free(pvk_device_alloc(dev, pAllocator), mem);
+      return pvk_error(result);
    }
-
    *pMemory = handle;
    return VK_SUCCESS;
+}
 
-fail_host:
-   vn_async_vkFreeMemory(dev->ring, _device, handle, NULL);
-fail_free:
-   pvk_free(pvk_device_alloc(dev, pAllocator), mem);
-   return pvk_error(result);
+/* The blob behind host-visible memory, created and mapped on first use. */
+static VkResult
+pvk_device_memory_map_blob(struct pvk_device *dev, struct pvk_device_memory *mem)
+{
+   struct pvk_renderer *renderer = dev->instance->renderer;
+   if (mem->blob.ptr)
+      return VK_SUCCESS;
+   if (!(mem->flags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT))
+      return VK_ERROR_MEMORY_MAP_FAILED;
+   if (!renderer->ops->memory_blob_create) {
+      pvk_log("vkMapMemory: the %s transport cannot share host-visible memory with the renderer",
+              renderer->info.transport_name);
+      return VK_ERROR_MEMORY_MAP_FAILED;
+   }
+   VkResult result = renderer->ops->memory_blob_create(renderer, mem->base.id, mem->size, false, &mem->blob);
+   if (result != VK_SUCCESS) {
+      pvk_log("vkMapMemory: no blob for %llu bytes of host-visible memory", (unsigned long long)mem->size);
+      return result == VK_ERROR_DEVICE_LOST ? result : VK_ERROR_MEMORY_MAP_FAILED;
+   }
+   return VK_SUCCESS;
 }
 
 /* vkFreeMemory: unmaps and drops the blob, then frees asynchronously on the renderer. */
@@ -99,19 +99,24 @@ pvk_FreeMemory(VkDevice _device, VkDeviceMemory _memory, const VkAllocationCallb
 }
 
 /*
- * vkMapMemory2KHR / vkMapMemory: a pointer into the blob mapping made at allocation (no round trip).
- * Errors: VK_ERROR_MEMORY_MAP_FAILED for memory that is not host-visible or a range outside it.
+ * vkMapMemory2KHR / vkMapMemory: a pointer into the memory's blob mapping (made by the first map,
+ * kept until vkFreeMemory). Errors: VK_ERROR_MEMORY_MAP_FAILED for memory that is not host-visible,
+ * a range outside it, or a transport that cannot share it (vtest on a host without udmabuf);
+ * VK_ERROR_DEVICE_LOST.
  */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_MapMemory2(VkDevice _device, const VkMemoryMapInfo *pMemoryMapInfo, void **ppData)
 {
+   struct pvk_device *dev = pvk_device_from_handle(_device);
    struct pvk_device_memory *mem = pvk_device_memory_from_handle(pMemoryMapInfo->memory);
    const VkDeviceSize offset = pMemoryMapInfo->offset;
    const VkDeviceSize size = pMemoryMapInfo->size;
-   if (!mem->blob.ptr || offset >= mem->size || (size != VK_WHOLE_SIZE && size > mem->size - offset)) {
-      *ppData = NULL;
+   *ppData = NULL;
+   if (offset >= mem->size || (size != VK_WHOLE_SIZE && size > mem->size - offset))
       return pvk_error(VK_ERROR_MEMORY_MAP_FAILED);
-   }
+   const VkResult result = pvk_device_memory_map_blob(dev, mem);
+   if (result != VK_SUCCESS)
+      return pvk_error(result);
    mem->mapped = true;
    *ppData = (uint8_t *)mem->blob.ptr + offset;
    return VK_SUCCESS;

@@ -97,6 +97,9 @@ struct pvk_device {
    struct vn_ring *ring;
    uint32_t queue_count;
    struct pvk_queue *queues;
+   /* fence feedback memory (pvk_feedback.c), created on first use; failed: the transport has none */
+   _Atomic(struct pvk_feedback *) feedback;
+   atomic_bool feedback_failed;
 };
 PVK_DEFINE_HANDLE_CASTS(pvk_device, base, VkDevice, VK_OBJECT_TYPE_DEVICE)
 

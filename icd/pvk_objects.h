@@ -76,7 +76,7 @@ struct pvk_device_memory {
    VkDeviceSize size;
    uint32_t type_index;
    VkMemoryPropertyFlags flags;
-   /* host-visible memory: the blob whose id is this memory's object id, mapped at allocation */
+   /* host-visible memory: the blob whose id is this memory's object id, mapped at the first map */
    struct pvk_shmem blob;
    /* vkMapMemory's current mapping offset (VK_WHOLE_SIZE-free bookkeeping only) */
    bool mapped;
@@ -128,6 +128,39 @@ PVK_DEFINE_HANDLE_CASTS(pvk_command_buffer, base, VkCommandBuffer, VK_OBJECT_TYP
  * first, so a long recording never holds more than a few MiB.
  */
 struct vn_cs_encoder *pvk_command_buffer_reserve(VkCommandBuffer commandBuffer, size_t size);
+
+/* ---- pvk_feedback.c ---- */
+/*
+ * A 4-byte slot of the device's feedback buffer holding `initial`, or -1 when there is none (no
+ * mappable memory on this transport, or all PVK_FEEDBACK_SLOTS taken): the caller then asks the
+ * renderer instead.
+ */
+int32_t pvk_feedback_slot_alloc(struct pvk_device *dev, VkResult initial);
+/* Give the slot back, and free cmd (recorded by pvk_feedback_record for cmd_family) if not NULL. */
+void pvk_feedback_slot_free(struct pvk_device *dev, int32_t slot, VkCommandBuffer cmd, uint32_t cmd_family);
+void pvk_feedback_slot_set(struct pvk_device *dev, int32_t slot, VkResult value);
+VkResult pvk_feedback_slot_get(struct pvk_device *dev, int32_t slot);
+/* Record into a new command buffer of `family` the fill of slot with VK_SUCCESS after all prior work. */
+VkResult pvk_feedback_record(struct pvk_device *dev, int32_t slot, uint32_t family, VkCommandBuffer *cmd);
+/* Free the feedback state at vkDestroyDevice. */
+void pvk_feedback_fini(struct pvk_device *dev);
+
+/* ---- pvk_sync.c ---- */
+struct pvk_fence {
+   struct pvk_object_base base;
+   /* feedback slot (-1: none, status is asked from the renderer), and the command buffer that
+    * signals it, recorded for feedback_family */
+   int32_t feedback_slot;
+   VkCommandBuffer feedback_cmd;
+   uint32_t feedback_family;
+};
+PVK_DEFINE_HANDLE_CASTS(pvk_fence, base, VkFence, VK_OBJECT_TYPE_FENCE)
+
+/*
+ * The command buffer to append to a submission on queue that signals fence, so that its feedback
+ * slot is written; VK_NULL_HANDLE when the fence has no slot.
+ */
+VkCommandBuffer pvk_fence_feedback_cmd(struct pvk_queue *queue, VkFence fence);
 
 /* ---- pvk_queue.c ---- */
 /* Wait until every submission to queue completed (bounded: VK_ERROR_DEVICE_LOST on a dead host). */

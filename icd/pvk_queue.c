@@ -18,23 +18,68 @@ pvk_ring_status(struct vn_ring *ring)
    return (VkResult)atomic_load_explicit(&ring->lost, memory_order_relaxed);
 }
 
-/* vkQueueSubmit: asynchronous. Errors: VK_ERROR_DEVICE_LOST once the ring is lost. */
+/*
+ * vkQueueSubmit: asynchronous. A fence with a feedback slot gets its feedback command buffer as one
+ * more batch after the application's (pvk_feedback.c). Errors: VK_ERROR_OUT_OF_HOST_MEMORY,
+ * VK_ERROR_DEVICE_LOST once the ring is lost.
+ */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_QueueSubmit(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo *pSubmits, VkFence fence)
 {
    struct pvk_queue *queue = pvk_queue_from_handle(_queue);
    struct vn_ring *ring = queue->device->ring;
-   vn_async_vkQueueSubmit(ring, _queue, submitCount, pSubmits, fence);
+   const VkCommandBuffer feedback = pvk_fence_feedback_cmd(queue, fence);
+   if (!feedback) {
+      vn_async_vkQueueSubmit(ring, _queue, submitCount, pSubmits, fence);
+      return pvk_error(pvk_ring_status(ring));
+   }
+   VkSubmitInfo local[8];
+   VkSubmitInfo *submits = submitCount < PVK_ARRAY_SIZE(local) ? local : malloc((submitCount + 1) * sizeof(*submits));
+   if (!submits)
+      return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
+   if (submitCount)
+      memcpy(submits, pSubmits, submitCount * sizeof(*submits));
+   submits[submitCount] = (VkSubmitInfo){
+      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+      .commandBufferCount = 1,
+      .pCommandBuffers = &feedback,
+   };
+   vn_async_vkQueueSubmit(ring, _queue, submitCount + 1, submits, fence);
+   if (submits != local)
+      free(submits);
    return pvk_error(pvk_ring_status(ring));
 }
 
-/* vkQueueSubmit2 (1.3): asynchronous. Errors: VK_ERROR_DEVICE_LOST once the ring is lost. */
+/* vkQueueSubmit2 (1.3): as vkQueueSubmit. */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_QueueSubmit2(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo2 *pSubmits, VkFence fence)
 {
    struct pvk_queue *queue = pvk_queue_from_handle(_queue);
    struct vn_ring *ring = queue->device->ring;
-   vn_async_vkQueueSubmit2(ring, _queue, submitCount, pSubmits, fence);
+   const VkCommandBuffer feedback = pvk_fence_feedback_cmd(queue, fence);
+   if (!feedback) {
+      vn_async_vkQueueSubmit2(ring, _queue, submitCount, pSubmits, fence);
+      return pvk_error(pvk_ring_status(ring));
+   }
+   VkSubmitInfo2 local[8];
+   VkSubmitInfo2 *submits =
+      submitCount < PVK_ARRAY_SIZE(local) ? local : malloc((submitCount + 1) * sizeof(*submits));
+   if (!submits)
+      return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
+   if (submitCount)
+      memcpy(submits, pSubmits, submitCount * sizeof(*submits));
+   const VkCommandBufferSubmitInfo cmd_info = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_SUBMIT_INFO,
+      .commandBuffer = feedback,
+   };
+   submits[submitCount] = (VkSubmitInfo2){
+      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO_2,
+      .commandBufferInfoCount = 1,
+      .pCommandBufferInfos = &cmd_info,
+   };
+   vn_async_vkQueueSubmit2(ring, _queue, submitCount + 1, submits, fence);
+   if (submits != local)
+      free(submits);
    return pvk_error(pvk_ring_status(ring));
 }
 
@@ -69,6 +114,13 @@ pvk_QueueBindSparse(VkQueue _queue, uint32_t bindInfoCount, const VkBindSparseIn
 {
    struct pvk_queue *queue = pvk_queue_from_handle(_queue);
    struct vn_ring *ring = queue->device->ring;
+   const struct pvk_fence *f = pvk_fence_from_handle(fence);
+   if (f && f->feedback_slot >= 0) {
+      /* no command buffer fits in a bind batch: an empty submission after it signals the fence
+       * (and its slot) once all prior work on the queue completed */
+      vn_async_vkQueueBindSparse(ring, _queue, bindInfoCount, pBindInfo, VK_NULL_HANDLE);
+      return pvk_QueueSubmit(_queue, 0, NULL, fence);
+   }
    vn_async_vkQueueBindSparse(ring, _queue, bindInfoCount, pBindInfo, fence);
    return pvk_error(pvk_ring_status(ring));
 }

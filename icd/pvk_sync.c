@@ -2,9 +2,11 @@
  * VkFence, VkSemaphore (binary and timeline) and VkEvent (spec "Synchronization and Cache Control").
  * Creation, reset and signal are asynchronous. Status is asked from the renderer (one round trip),
  * and waits poll it: the renderer refuses to block its ring thread (Mesa's Venus, without feedback
- * memory, waits the same way: vn_WaitForFences over vn_GetFenceStatus). Every poll is a round trip,
- * so a dead host ends any wait with VK_ERROR_DEVICE_LOST within the ring's watchdog time.
- * Not yet: feedback memory (status read from memory the host writes), sync-file import/export.
+ * memory, waits the same way: vn_WaitForFences over vn_GetFenceStatus), so a dead host ends any
+ * wait with VK_ERROR_DEVICE_LOST within the ring's watchdog time. Fences with a feedback slot
+ * (pvk_feedback.c) are read from memory the host writes instead, with a round trip every 200 ms
+ * while waiting so that a dead host is still noticed.
+ * Not yet: feedback for semaphores and events, sync-file import/export.
  */
 #include <sched.h>
 #include <time.h>
@@ -41,32 +43,105 @@ pvk_poll_until(pvk_poll_fn check, void *data, uint64_t timeout_ns)
 }
 
 /* ---- fences ---- */
-struct pvk_fence {
-   struct pvk_object_base base;
-};
-PVK_DEFINE_HANDLE_CASTS(pvk_fence, base, VkFence, VK_OBJECT_TYPE_FENCE)
 
-/* vkCreateFence / vkDestroyFence: asynchronous */
-PVK_DEFINE_ASYNC_CREATE_DESTROY(fence, VkFence, Fence, VkFenceCreateInfo, VK_OBJECT_TYPE_FENCE)
+static VkResult
+pvk_ring_status(struct vn_ring *ring)
+{
+   /* relaxed: only ever goes from VK_SUCCESS to VK_ERROR_DEVICE_LOST (vn_ring.h) */
+   return (VkResult)atomic_load_explicit(&ring->lost, memory_order_relaxed);
+}
+
+/* vkCreateFence: asynchronous; the fence gets a feedback slot when the device has them. */
+VKAPI_ATTR VkResult VKAPI_CALL
+pvk_CreateFence(VkDevice _device, const VkFenceCreateInfo *pCreateInfo, const VkAllocationCallbacks *pAllocator,
+                VkFence *pFence)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   struct pvk_fence *fence = pvk_object_zalloc(dev, pAllocator, sizeof(*fence), VK_OBJECT_TYPE_FENCE);
+   if (!fence)
+      return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
+   VkFence handle = pvk_fence_to_handle(fence);
+   vn_async_vkCreateFence(dev->ring, _device, pCreateInfo, NULL, &handle);
+   const bool signaled = pCreateInfo->flags & VK_FENCE_CREATE_SIGNALED_BIT;
+   fence->feedback_slot = pvk_feedback_slot_alloc(dev, signaled ? VK_SUCCESS : VK_NOT_READY);
+   *pFence = handle;
+   return VK_SUCCESS;
+}
+
+/* vkDestroyFence: asynchronous. */
+VKAPI_ATTR void VKAPI_CALL
+pvk_DestroyFence(VkDevice _device, VkFence _fence, const VkAllocationCallbacks *pAllocator)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   struct pvk_fence *fence = pvk_fence_from_handle(_fence);
+   if (!fence)
+      return;
+   pvk_feedback_slot_free(dev, fence->feedback_slot, fence->feedback_cmd, fence->feedback_family);
+   vn_async_vkDestroyFence(dev->ring, _device, _fence, NULL);
+   pvk_free(pvk_device_alloc(dev, pAllocator), fence);
+}
+
+VkCommandBuffer
+pvk_fence_feedback_cmd(struct pvk_queue *queue, VkFence _fence)
+{
+   struct pvk_fence *fence = pvk_fence_from_handle(_fence);
+   if (!fence || fence->feedback_slot < 0)
+      return VK_NULL_HANDLE;
+   struct pvk_device *dev = queue->device;
+   if (fence->feedback_cmd && fence->feedback_family == queue->family)
+      return fence->feedback_cmd;
+   if (fence->feedback_cmd) {
+      /* submitted to another family before: its command buffer cannot run here */
+      pvk_feedback_slot_free(dev, -1, fence->feedback_cmd, fence->feedback_family);
+      fence->feedback_cmd = VK_NULL_HANDLE;
+   }
+   VkCommandBuffer cmd;
+   if (pvk_feedback_record(dev, fence->feedback_slot, queue->family, &cmd) != VK_SUCCESS) {
+      /* no feedback for this fence from now on: its status is asked from the renderer */
+      pvk_feedback_slot_free(dev, fence->feedback_slot, VK_NULL_HANDLE, 0);
+      fence->feedback_slot = -1;
+      return VK_NULL_HANDLE;
+   }
+   fence->feedback_cmd = cmd;
+   fence->feedback_family = queue->family;
+   return cmd;
+}
 
 /* vkResetFences: asynchronous (ordered before any later submission and status query). */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_ResetFences(VkDevice _device, uint32_t fenceCount, const VkFence *pFences)
 {
    struct pvk_device *dev = pvk_device_from_handle(_device);
+   for (uint32_t i = 0; i < fenceCount; i++) {
+      const struct pvk_fence *fence = pvk_fence_from_handle(pFences[i]);
+      if (fence->feedback_slot >= 0)
+         pvk_feedback_slot_set(dev, fence->feedback_slot, VK_NOT_READY);
+   }
    vn_async_vkResetFences(dev->ring, _device, fenceCount, pFences);
    return VK_SUCCESS;
 }
 
-/* vkGetFenceStatus: one round trip. Returns VK_SUCCESS, VK_NOT_READY or VK_ERROR_DEVICE_LOST. */
+/*
+ * vkGetFenceStatus: the feedback slot when the fence has one (no round trip), else one round trip.
+ * Returns VK_SUCCESS, VK_NOT_READY or VK_ERROR_DEVICE_LOST.
+ */
 VKAPI_ATTR VkResult VKAPI_CALL
-pvk_GetFenceStatus(VkDevice _device, VkFence fence)
+pvk_GetFenceStatus(VkDevice _device, VkFence _fence)
 {
    struct pvk_device *dev = pvk_device_from_handle(_device);
+   const struct pvk_fence *fence = pvk_fence_from_handle(_fence);
+   if (fence->feedback_slot >= 0) {
+      if (pvk_feedback_slot_get(dev, fence->feedback_slot) == VK_SUCCESS)
+         return VK_SUCCESS;
+      return pvk_ring_status(dev->ring) == VK_SUCCESS ? VK_NOT_READY : pvk_error(VK_ERROR_DEVICE_LOST);
+   }
    VkResult result;
-   PVK_CALL(dev->ring, result, vkGetFenceStatus, _device, fence);
+   PVK_CALL(dev->ring, result, vkGetFenceStatus, _device, _fence);
    return result == VK_NOT_READY ? result : pvk_error(result);
 }
+
+/* how often a wait that reads only feedback memory makes a round trip, to notice a dead host */
+#define PVK_FENCE_LIVENESS_NS (200ll * 1000 * 1000)
 
 struct pvk_fence_wait {
    VkDevice device;
@@ -74,12 +149,12 @@ struct pvk_fence_wait {
    const VkFence *fences;
    bool wait_all;
    uint32_t done; /* with wait_all: fences [0, done) are known signaled (they stay so) */
+   int64_t next_liveness_ns;
 };
 
 static VkResult
-pvk_fence_wait_check(void *data)
+pvk_fence_wait_poll(struct pvk_fence_wait *w)
 {
-   struct pvk_fence_wait *w = data;
    if (w->wait_all) {
       for (; w->done < w->count; w->done++) {
          const VkResult result = pvk_GetFenceStatus(w->device, w->fences[w->done]);
@@ -96,6 +171,25 @@ pvk_fence_wait_check(void *data)
    return VK_NOT_READY;
 }
 
+static VkResult
+pvk_fence_wait_check(void *data)
+{
+   struct pvk_fence_wait *w = data;
+   const VkResult result = pvk_fence_wait_poll(w);
+   if (result != VK_NOT_READY)
+      return result;
+   /* feedback reads never reach the host: ask it now and then whether it is still there */
+   const int64_t now = pvk_now_ns();
+   if (now >= w->next_liveness_ns) {
+      w->next_liveness_ns = now + PVK_FENCE_LIVENESS_NS;
+      struct pvk_device *dev = pvk_device_from_handle(w->device);
+      const VkResult alive = pvk_ring_roundtrip(dev->ring);
+      if (alive != VK_SUCCESS)
+         return alive;
+   }
+   return VK_NOT_READY;
+}
+
 /* vkWaitForFences: polls the fences' status. Returns VK_SUCCESS, VK_TIMEOUT or VK_ERROR_DEVICE_LOST. */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_WaitForFences(VkDevice device, uint32_t fenceCount, const VkFence *pFences, VkBool32 waitAll,
@@ -106,6 +200,7 @@ pvk_WaitForFences(VkDevice device, uint32_t fenceCount, const VkFence *pFences, 
       .count = fenceCount,
       .fences = pFences,
       .wait_all = waitAll || fenceCount == 1,
+      .next_liveness_ns = pvk_now_ns() + PVK_FENCE_LIVENESS_NS,
    };
    const VkResult result = pvk_poll_until(pvk_fence_wait_check, &w, timeout);
    return result == VK_TIMEOUT ? result : pvk_error(result);

@@ -1,0 +1,237 @@
+/*
+ * Feedback memory: fence status read from memory the host writes, not asked with a round trip.
+ * One host-visible buffer per device holds 4-byte slots. A fence with a slot gets a small command
+ * buffer (recorded once per queue family) that, after everything submitted before it, fills its
+ * slot with VK_SUCCESS; vkQueueSubmit appends it as a last batch of every submission that signals
+ * the fence. vkResetFences writes VK_NOT_READY from the CPU (no submission can be pending on a fence
+ * being reset: "vkResetFences" valid usage). Mesa's src/virtio/vulkan/vn_feedback.c does the same
+ * for the same reason; the code is pvk's own.
+ *
+ * Without mappable memory (vtest on a host without udmabuf) there is no feedback: fences fall back
+ * to asking the renderer.
+ */
+#include "pvk_objects.h"
+
+#define PVK_FEEDBACK_SLOTS 1024u
+
+struct pvk_feedback {
+   VkBuffer buffer;
+   VkDeviceMemory memory;
+   uint32_t *slots; /* mapped: PVK_FEEDBACK_SLOTS VkResult values, written by the GPU and by us */
+
+   pthread_mutex_t mutex; /* protects used[] and pools[] (command pools are externally synchronized) */
+   uint64_t used[PVK_FEEDBACK_SLOTS / 64];
+   uint32_t pool_count;
+   VkCommandPool pools[]; /* one per queue family, created on first use */
+};
+
+/* serializes the lazy creation of every device's feedback state (once per device, rare) */
+static pthread_mutex_t pvk_feedback_init_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+/* A host-visible, coherent memory type in type_bits, or UINT32_MAX. */
+static uint32_t
+pvk_feedback_memory_type(const struct pvk_device *dev, uint32_t type_bits)
+{
+   const VkMemoryPropertyFlags want = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+   const VkPhysicalDeviceMemoryProperties *props = &dev->physical_device->memory_properties;
+   for (uint32_t i = 0; i < props->memoryTypeCount; i++) {
+      if ((type_bits & (1u << i)) && (props->memoryTypes[i].propertyFlags & want) == want)
+         return i;
+   }
+   return UINT32_MAX;
+}
+
+static struct pvk_feedback *
+pvk_feedback_create(struct pvk_device *dev)
+{
+   VkDevice device = pvk_device_to_handle(dev);
+   struct pvk_renderer *renderer = dev->instance->renderer;
+   if (!renderer->ops->memory_blob_create)
+      return NULL;
+   const uint32_t families = dev->physical_device->queue_family_count;
+   struct pvk_feedback *fb = calloc(1, sizeof(*fb) + families * sizeof(fb->pools[0]));
+   if (!fb)
+      return NULL;
+   fb->pool_count = families;
+   if (pthread_mutex_init(&fb->mutex, NULL) != 0)
+      goto fail_free;
+
+   const VkBufferCreateInfo buffer_info = {
+      .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+      .size = PVK_FEEDBACK_SLOTS * sizeof(uint32_t),
+      .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+      .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+   };
+   if (pvk_CreateBuffer(device, &buffer_info, NULL, &fb->buffer) != VK_SUCCESS)
+      goto fail_mutex;
+   VkMemoryRequirements reqs;
+   pvk_GetBufferMemoryRequirements(device, fb->buffer, &reqs);
+   const VkMemoryAllocateInfo alloc_info = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+      .allocationSize = reqs.size,
+      .memoryTypeIndex = pvk_feedback_memory_type(dev, reqs.memoryTypeBits),
+   };
+   void *map;
+   if (alloc_info.memoryTypeIndex == UINT32_MAX || !reqs.size ||
+       pvk_AllocateMemory(device, &alloc_info, NULL, &fb->memory) != VK_SUCCESS)
+      goto fail_buffer;
+   if (pvk_BindBufferMemory(device, fb->buffer, fb->memory, 0) != VK_SUCCESS ||
+       pvk_MapMemory(device, fb->memory, 0, VK_WHOLE_SIZE, 0, &map) != VK_SUCCESS)
+      goto fail_memory;
+   fb->slots = map;
+   return fb;
+
+fail_memory:
+   pvk_FreeMemory(device, fb->memory, NULL);
+fail_buffer:
+   pvk_DestroyBuffer(device, fb->buffer, NULL);
+fail_mutex:
+   pthread_mutex_destroy(&fb->mutex);
+fail_free:
+   free(fb);
+   return NULL;
+}
+
+/* The device's feedback state, created on first use; NULL when the transport cannot have one. */
+static struct pvk_feedback *
+pvk_feedback_get(struct pvk_device *dev)
+{
+   /* acquire: the creating thread's writes to the state happen before we use it */
+   struct pvk_feedback *fb = atomic_load_explicit(&dev->feedback, memory_order_acquire);
+   if (fb || atomic_load_explicit(&dev->feedback_failed, memory_order_relaxed))
+      return fb;
+   pthread_mutex_lock(&pvk_feedback_init_mutex);
+   fb = atomic_load_explicit(&dev->feedback, memory_order_relaxed);
+   if (!fb && !atomic_load_explicit(&dev->feedback_failed, memory_order_relaxed)) {
+      fb = pvk_feedback_create(dev);
+      if (fb)
+         atomic_store_explicit(&dev->feedback, fb, memory_order_release);
+      else
+         atomic_store_explicit(&dev->feedback_failed, true, memory_order_relaxed);
+   }
+   pthread_mutex_unlock(&pvk_feedback_init_mutex);
+   return fb;
+}
+
+void
+pvk_feedback_fini(struct pvk_device *dev)
+{
+   struct pvk_feedback *fb = atomic_load_explicit(&dev->feedback, memory_order_acquire);
+   if (!fb)
+      return;
+   VkDevice device = pvk_device_to_handle(dev);
+   for (uint32_t i = 0; i < fb->pool_count; i++) {
+      if (fb->pools[i])
+         pvk_DestroyCommandPool(device, fb->pools[i], NULL);
+   }
+   pvk_DestroyBuffer(device, fb->buffer, NULL);
+   pvk_FreeMemory(device, fb->memory, NULL);
+   pthread_mutex_destroy(&fb->mutex);
+   free(fb);
+   atomic_store_explicit(&dev->feedback, NULL, memory_order_relaxed);
+}
+
+int32_t
+pvk_feedback_slot_alloc(struct pvk_device *dev, VkResult initial)
+{
+   struct pvk_feedback *fb = pvk_feedback_get(dev);
+   if (!fb)
+      return -1;
+   int32_t slot = -1;
+   pthread_mutex_lock(&fb->mutex);
+   for (uint32_t w = 0; w < PVK_ARRAY_SIZE(fb->used) && slot < 0; w++) {
+      if (~fb->used[w]) {
+         const uint32_t bit = __builtin_ctzll(~fb->used[w]);
+         fb->used[w] |= 1ull << bit;
+         slot = (int32_t)(w * 64 + bit);
+      }
+   }
+   pthread_mutex_unlock(&fb->mutex);
+   if (slot >= 0)
+      pvk_feedback_slot_set(dev, slot, initial);
+   return slot;
+}
+
+void
+pvk_feedback_slot_free(struct pvk_device *dev, int32_t slot, VkCommandBuffer cmd, uint32_t cmd_family)
+{
+   struct pvk_feedback *fb = atomic_load_explicit(&dev->feedback, memory_order_acquire);
+   if (!fb || slot < 0)
+      return;
+   pthread_mutex_lock(&fb->mutex);
+   if (cmd)
+      pvk_FreeCommandBuffers(pvk_device_to_handle(dev), fb->pools[cmd_family], 1, &cmd);
+   fb->used[slot / 64] &= ~(1ull << (slot % 64));
+   pthread_mutex_unlock(&fb->mutex);
+}
+
+void
+pvk_feedback_slot_set(struct pvk_device *dev, int32_t slot, VkResult value)
+{
+   struct pvk_feedback *fb = atomic_load_explicit(&dev->feedback, memory_order_acquire);
+   /* release: whatever the caller did before (a reset) is ordered before the new value */
+   atomic_store_explicit((_Atomic uint32_t *)&fb->slots[slot], (uint32_t)value, memory_order_release);
+}
+
+VkResult
+pvk_feedback_slot_get(struct pvk_device *dev, int32_t slot)
+{
+   struct pvk_feedback *fb = atomic_load_explicit(&dev->feedback, memory_order_acquire);
+   /* acquire: the GPU's writes before the fill (made visible by its barrier) are seen after it */
+   return (VkResult)atomic_load_explicit((_Atomic uint32_t *)&fb->slots[slot], memory_order_acquire);
+}
+
+VkResult
+pvk_feedback_record(struct pvk_device *dev, int32_t slot, uint32_t family, VkCommandBuffer *cmd)
+{
+   struct pvk_feedback *fb = atomic_load_explicit(&dev->feedback, memory_order_acquire);
+   VkDevice device = pvk_device_to_handle(dev);
+   if (family >= fb->pool_count)
+      return VK_ERROR_FEATURE_NOT_PRESENT;
+   VkResult result = VK_SUCCESS;
+   pthread_mutex_lock(&fb->mutex);
+   if (!fb->pools[family]) {
+      const VkCommandPoolCreateInfo pool_info = {
+         .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+         .queueFamilyIndex = family,
+      };
+      result = pvk_CreateCommandPool(device, &pool_info, NULL, &fb->pools[family]);
+   }
+   if (result == VK_SUCCESS) {
+      const VkCommandBufferAllocateInfo alloc = {
+         .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+         .commandPool = fb->pools[family],
+         .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+         .commandBufferCount = 1,
+      };
+      result = pvk_AllocateCommandBuffers(device, &alloc, cmd);
+   }
+   if (result == VK_SUCCESS) {
+      const VkCommandBufferBeginInfo begin = { .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO };
+      pvk_BeginCommandBuffer(*cmd, &begin);
+      /* everything submitted before (submission order) completes before the fill */
+      const VkMemoryBarrier before = {
+         .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+         .srcAccessMask = VK_ACCESS_MEMORY_WRITE_BIT,
+         .dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+      };
+      pvk_CmdPipelineBarrier(*cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &before,
+                             0, NULL, 0, NULL);
+      pvk_CmdFillBuffer(*cmd, fb->buffer, (VkDeviceSize)slot * sizeof(uint32_t), sizeof(uint32_t), VK_SUCCESS);
+      const VkBufferMemoryBarrier after = {
+         .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER,
+         .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+         .dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_HOST_WRITE_BIT,
+         .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+         .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+         .buffer = fb->buffer,
+         .offset = (VkDeviceSize)slot * sizeof(uint32_t),
+         .size = sizeof(uint32_t),
+      };
+      pvk_CmdPipelineBarrier(*cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0, NULL, 1, &after,
+                             0, NULL);
+      result = pvk_EndCommandBuffer(*cmd);
+   }
+   pthread_mutex_unlock(&fb->mutex);
+   return result;
+}
