@@ -285,6 +285,9 @@ pvk_vtest_shmem_create(struct pvk_renderer *renderer, size_t size, struct pvk_sh
    /* the fd travels with one byte of its own after the reply */
    char dummy;
    ok = ok && pvk_vtest_read_fd(vtest, &dummy, 1, &fd);
+   /* a resource without its fd is of no use: give it back */
+   if (ok && res_id && fd < 0)
+      pvk_vtest_send(vtest, VCMD_RESOURCE_UNREF, &res_id, VCMD_RES_UNREF_SIZE);
    pthread_mutex_unlock(&vtest->mutex);
    if (!ok || fd < 0 || !res_id) {
       if (fd >= 0)
