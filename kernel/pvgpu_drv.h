@@ -457,8 +457,9 @@ struct pvgpu_file {
  * @capset_id: 0 or an advertised capset id
  * @num_rings: 0..PVGPU_MAX_RINGS
  * @poll_mask: subset of the rings
- * @name_ptr: user address of the debug name, 0 when not given
+ * @name_ptr: user address of the debug name
  * @has_rings: NUM_RINGS was given (even as 0)
+ * @has_name: DEBUG_NAME was given (a NULL @name_ptr then faults)
  */
 struct pvgpu_ctx_params {
 	u32 capset_id;
@@ -466,6 +467,7 @@ struct pvgpu_ctx_params {
 	u64 poll_mask;
 	u64 name_ptr;
 	bool has_rings;
+	bool has_name;
 };
 
 /* ioctls 0x40 + DRM_VIRTGPU_MAP (0x01) .. DRM_VIRTGPU_CONTEXT_INIT (0x0b) */

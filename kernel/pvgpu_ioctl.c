@@ -172,7 +172,7 @@ int pvgpu_check_ctx_params(const struct drm_virtgpu_context_set_param *p,
 			   u32 num, u64 capset_mask,
 			   struct pvgpu_ctx_params *out)
 {
-	bool has_capset = false, has_mask = false, has_name = false;
+	bool has_capset = false, has_mask = false;
 	u32 i;
 
 	memset(out, 0, sizeof(*out));
@@ -202,9 +202,9 @@ int pvgpu_check_ctx_params(const struct drm_virtgpu_context_set_param *p,
 			out->poll_mask = value;
 			break;
 		case VIRTGPU_CONTEXT_PARAM_DEBUG_NAME:
-			if (has_name)
+			if (out->has_name)
 				return -EINVAL;
-			has_name = true;
+			out->has_name = true;
 			out->name_ptr = value;
 			break;
 		default:
@@ -332,7 +332,7 @@ static int pvgpu_context_init_ioctl(struct drm_device *dev, void *data,
 				     pvdev->capset_mask, &cp);
 	if (ret)
 		goto out_unlock;
-	if (cp.name_ptr) {
+	if (cp.has_name) {
 		len = strncpy_from_user(pvfile->debug_name,
 					u64_to_user_ptr(cp.name_ptr),
 					sizeof(pvfile->debug_name) - 1);
@@ -347,7 +347,7 @@ static int pvgpu_context_init_ioctl(struct drm_device *dev, void *data,
 	pvfile->poll_mask = cp.poll_mask;
 	if (cp.has_rings)
 		pvfile->ring_ctx = dma_fence_context_alloc(cp.num_rings ?: 1);
-	/* Readers check ring_ctx, then num_rings, without ctx_lock. */
+	/* EXECBUFFER reads num_rings (acquire), then ring_ctx, unlocked. */
 	smp_store_release(&pvfile->num_rings, cp.num_rings);
 	/* Created under the same lock hold: a racing init sees -EEXIST. */
 	ret = pvgpu_file_create_context_locked(pvdev, pvfile);

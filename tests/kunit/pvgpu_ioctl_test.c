@@ -300,6 +300,14 @@ FILL(ci_bad_name)
 	put_params(test, u, p, 1);
 	a->init = (typeof(a->init)){ .num_params = 1, .ctx_set_params = u };
 }
+FILL(ci_null_name)
+{
+	static const struct drm_virtgpu_context_set_param p[] = {
+		CP(DEBUG_NAME, 0) };
+
+	put_params(test, u, p, 1);
+	a->init = (typeof(a->init)){ .num_params = 1, .ctx_set_params = u };
+}
 FILL(ci_again)
 {
 	static const struct drm_virtgpu_context_set_param p[] = {
@@ -450,6 +458,7 @@ static const struct pvgpu_bad_case pvgpu_bad_cases[] = {
 	BAD("ctx_init 65 rings", VIRTGPU_CONTEXT_INIT, ci_rings65, false, -EINVAL),
 	BAD("ctx_init mask > rings", VIRTGPU_CONTEXT_INIT, ci_mask, false, -EINVAL),
 	BAD("ctx_init bad name ptr", VIRTGPU_CONTEXT_INIT, ci_bad_name, false, -EFAULT),
+	BAD("ctx_init NULL name", VIRTGPU_CONTEXT_INIT, ci_null_name, false, -EFAULT),
 	BAD("ctx_init second time", VIRTGPU_CONTEXT_INIT, ci_again, true, -EEXIST),
 	BAD("execbuf unknown flag", VIRTGPU_EXECBUFFER, ex_flags, false, -EINVAL),
 	BAD("execbuf ring w/o init", VIRTGPU_EXECBUFFER, ex_ring_no_init, false, -EINVAL),
