@@ -960,10 +960,11 @@ pvk_GetPhysicalDeviceFormatProperties2(VkPhysicalDevice physicalDevice, VkFormat
 
 /*
  * Image format properties are immutable too, but keyed by five parameters: the plain queries
- * (no pNext on either side) are cached in a bounded table, FIFO replacement; queries with chains
- * (external memory, modifiers, usage lists...) go to the renderer each time.
+ * (no pNext on either side) are kept in a direct-mapped table of 256 entries (a lookup is one
+ * hash and one compare; a colliding query replaces the entry); queries with chains (external
+ * memory, modifiers, usage lists...) go to the renderer each time.
  */
-#define PVK_IMAGE_FORMAT_CACHE_SIZE 128
+#define PVK_IMAGE_FORMAT_CACHE_SIZE 256
 
 struct pvk_image_format_cache {
    struct pvk_image_format_entry {
@@ -976,24 +977,28 @@ struct pvk_image_format_cache {
       VkResult result;
       VkImageFormatProperties props;
    } entries[PVK_IMAGE_FORMAT_CACHE_SIZE];
-   uint32_t next; /* the slot replaced next */
 };
+
+static uint32_t
+pvk_image_format_slot(const VkPhysicalDeviceImageFormatInfo2 *info)
+{
+   const uint32_t key[5] = { info->format, info->type, info->tiling, info->usage, info->flags };
+   return (uint32_t)(pvk_hash(0xcbf29ce484222325ull, key, sizeof(key)) % PVK_IMAGE_FORMAT_CACHE_SIZE);
+}
 
 static struct pvk_image_format_entry *
 pvk_image_format_cache_find(struct pvk_physical_device *pdev, const VkPhysicalDeviceImageFormatInfo2 *info)
 {
    struct pvk_image_format_cache *cache = pdev->image_format_cache;
-   for (uint32_t i = 0; cache && i < PVK_IMAGE_FORMAT_CACHE_SIZE; i++) {
-      struct pvk_image_format_entry *e = &cache->entries[i];
-      if (e->valid && e->format == info->format && e->type == info->type && e->tiling == info->tiling &&
-          e->usage == info->usage && e->flags == info->flags)
-         return e;
-   }
+   if (!cache)
+      return NULL;
+   struct pvk_image_format_entry *e = &cache->entries[pvk_image_format_slot(info)];
+   if (e->valid && e->format == info->format && e->type == info->type && e->tiling == info->tiling &&
+       e->usage == info->usage && e->flags == info->flags)
+      return e;
    return NULL;
 }
 
-/* vkGetPhysicalDeviceImageFormatProperties2 (spec "Image Format Properties"). Errors:
- * VK_ERROR_FORMAT_NOT_SUPPORTED, VK_ERROR_DEVICE_LOST, the renderer's own. */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_GetPhysicalDeviceImageFormatProperties2(VkPhysicalDevice physicalDevice,
                                             const VkPhysicalDeviceImageFormatInfo2 *pInfo,
@@ -1023,8 +1028,8 @@ pvk_GetPhysicalDeviceImageFormatProperties2(VkPhysicalDevice physicalDevice,
       if (!pdev->image_format_cache)
          pdev->image_format_cache = calloc(1, sizeof(*pdev->image_format_cache));
       struct pvk_image_format_cache *cache = pdev->image_format_cache;
-      if (cache && !pvk_image_format_cache_find(pdev, pInfo)) {
-         cache->entries[cache->next] = (struct pvk_image_format_entry){
+      if (cache) {
+         cache->entries[pvk_image_format_slot(pInfo)] = (struct pvk_image_format_entry){
             .valid = true,
             .format = pInfo->format,
             .type = pInfo->type,
@@ -1034,7 +1039,6 @@ pvk_GetPhysicalDeviceImageFormatProperties2(VkPhysicalDevice physicalDevice,
             .result = result,
             .props = pProps->imageFormatProperties,
          };
-         cache->next = (cache->next + 1) % PVK_IMAGE_FORMAT_CACHE_SIZE;
       }
       pthread_mutex_unlock(&pdev->format_mutex);
    }

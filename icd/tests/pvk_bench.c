@@ -4,8 +4,8 @@
  *   create_instance   vkCreateInstance (connect, negotiate, ring, renderer instance)
  *   enumerate         first vkEnumeratePhysicalDevices (where drivers ask the host for everything)
  *   roundtrip         one synchronous host round trip: vkGetPhysicalDeviceImageFormatProperties
- *                     cycling through 512 (format, usage) keys, more than any driver-side cache
- *                     holds (Mesa keeps 100), so every call goes to the host
+ *                     cycling through 2048 (format, usage, tiling, flags) keys, far more than any
+ *                     driver-side cache holds (Mesa keeps 100, pvk 256), so every call goes to the host
  * Prints "RESULT name=<metric> median_us=<x> p99_us=<y> n=<n>" lines.
  * Usage: pvk_bench [-n ROUNDTRIPS] [-i INSTANCES]
  */
@@ -115,12 +115,14 @@ main(int argc, char **argv)
    };
    double *rt = calloc(n, sizeof(double));
    for (int i = 0; i < n; i++) {
-      const int key = i % 512;
-      const VkImageUsageFlags usage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | (VkImageUsageFlags)((key / 8) << 1);
+      const int key = i % 2048;
+      const VkImageUsageFlags usage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | (VkImageUsageFlags)(((key / 8) % 64) << 1);
+      const VkImageTiling tiling = (key / 512) % 2 ? VK_IMAGE_TILING_LINEAR : VK_IMAGE_TILING_OPTIMAL;
+      const VkImageCreateFlags flags = (key / 1024) % 2 ? VK_IMAGE_CREATE_MUTABLE_FORMAT_BIT : 0;
       VkImageFormatProperties ifp;
       const double t0 = now_us();
-      VkResult result = vkGetPhysicalDeviceImageFormatProperties(pdev, formats[key % 8], VK_IMAGE_TYPE_2D,
-                                                                 VK_IMAGE_TILING_OPTIMAL, usage, 0, &ifp);
+      VkResult result = vkGetPhysicalDeviceImageFormatProperties(pdev, formats[key % 8], VK_IMAGE_TYPE_2D, tiling,
+                                                                 usage, flags, &ifp);
       rt[i] = now_us() - t0;
       if (result == VK_ERROR_DEVICE_LOST) {
          fprintf(stderr, "pvk_bench: device lost\n");
