@@ -180,7 +180,10 @@ pvk_CreateInstance(const VkInstanceCreateInfo *pCreateInfo, const VkAllocationCa
    }
    instance->ring_idx_used = 1; /* ring_idx 0: the CPU timeline */
 
+   const int64_t t0 = pvk_now_ns();
    VkResult result = pvk_instance_init_renderer(instance, pCreateInfo);
+   if (PVK_DEBUG(INIT))
+      pvk_log("instance ready in %.1f ms", (pvk_now_ns() - t0) / 1e6);
    if (result == VK_ERROR_INITIALIZATION_FAILED) {
       if (PVK_DEBUG(INIT))
          pvk_log("no Venus renderer: the instance has no physical devices");

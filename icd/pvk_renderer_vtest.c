@@ -165,17 +165,36 @@ pvk_vtest_recv(struct pvk_vtest *vtest, uint32_t cmd, void *payload, uint32_t dw
 static bool
 pvk_vtest_handshake(struct pvk_vtest *vtest)
 {
-   /* CREATE_RENDERER's length field counts bytes, not dwords (a vtest quirk) */
+   /* Every request of the handshake goes out in one write, and the replies are read in order:
+    * one wake-up of the server instead of five round trips (they cost milliseconds on a loaded
+    * host). The server handles them in sequence, so PROTOCOL_VERSION is negotiated before
+    * GET_PARAM and GET_CAPSET; an old server stumbles on the first reply check below. */
    static const char name[] = "pvk";
-   const uint32_t hdr[VTEST_HDR_SIZE] = { [VTEST_CMD_LEN] = sizeof(name), [VTEST_CMD_ID] = VCMD_CREATE_RENDERER };
-   if (!pvk_vtest_write(vtest, hdr, sizeof(hdr)) || !pvk_vtest_write(vtest, name, sizeof(name)))
+   const uint32_t version_request = VTEST_PROTOCOL_VERSION;
+   const uint32_t param = VCMD_PARAM_MAX_TIMELINE_COUNT;
+   const uint32_t get_capset[VCMD_GET_CAPSET_SIZE] = { PVK_CAPSET_VENUS, 0 };
+   uint32_t req[64], n = 0;
+#define PVK_REQ(cmd, len_field, payload, bytes)                                                   \
+   do {                                                                                           \
+      req[n++] = (len_field);                                                                     \
+      req[n++] = (cmd);                                                                           \
+      memcpy(&req[n], (payload), (bytes));                                                        \
+      n += ((bytes) + 3) / 4;                                                                     \
+   } while (0)
+   /* CREATE_RENDERER's length field counts bytes, not dwords (a vtest quirk) */
+   PVK_REQ(VCMD_CREATE_RENDERER, sizeof(name), name, sizeof(name));
+   /* an old server ignores PING; the busy-wait behind it always answers, so we never block */
+   PVK_REQ(VCMD_PING_PROTOCOL_VERSION, 0, "", 0);
+   const uint32_t busy_wait[VCMD_BUSY_WAIT_SIZE] = { 0, 0 };
+   PVK_REQ(VCMD_RESOURCE_BUSY_WAIT, VCMD_BUSY_WAIT_SIZE, busy_wait, sizeof(busy_wait));
+   PVK_REQ(VCMD_PROTOCOL_VERSION, VCMD_PROTOCOL_VERSION_SIZE, &version_request, 4);
+   PVK_REQ(VCMD_GET_PARAM, VCMD_GET_PARAM_SIZE, &param, 4);
+   PVK_REQ(VCMD_GET_CAPSET, VCMD_GET_CAPSET_SIZE, get_capset, sizeof(get_capset));
+#undef PVK_REQ
+   assert(n <= PVK_ARRAY_SIZE(req));
+   if (!pvk_vtest_write(vtest, req, n * 4))
       return false;
 
-   /* An old server ignores PING; the busy-wait behind it always answers, so we never block. */
-   const uint32_t busy_wait[VCMD_BUSY_WAIT_SIZE] = { 0, 0 };
-   if (!pvk_vtest_send(vtest, VCMD_PING_PROTOCOL_VERSION, NULL, 0) ||
-       !pvk_vtest_send(vtest, VCMD_RESOURCE_BUSY_WAIT, busy_wait, VCMD_BUSY_WAIT_SIZE))
-      return false;
    uint32_t reply_hdr[VTEST_HDR_SIZE], dummy;
    if (!pvk_vtest_read(vtest, reply_hdr, sizeof(reply_hdr)))
       return false;
@@ -189,9 +208,8 @@ pvk_vtest_handshake(struct pvk_vtest *vtest)
       return false;
    }
 
-   uint32_t version = VTEST_PROTOCOL_VERSION;
-   if (!pvk_vtest_send(vtest, VCMD_PROTOCOL_VERSION, &version, VCMD_PROTOCOL_VERSION_SIZE) ||
-       !pvk_vtest_recv(vtest, VCMD_PROTOCOL_VERSION, &version, VCMD_PROTOCOL_VERSION_SIZE))
+   uint32_t version;
+   if (!pvk_vtest_recv(vtest, VCMD_PROTOCOL_VERSION, &version, VCMD_PROTOCOL_VERSION_SIZE))
       return false;
    if (version < PVK_VTEST_MIN_PROTOCOL_VERSION) {
       pvk_log("vtest: server speaks protocol %u, Venus needs >= %d", version, PVK_VTEST_MIN_PROTOCOL_VERSION);
@@ -199,9 +217,8 @@ pvk_vtest_handshake(struct pvk_vtest *vtest)
    }
    vtest->protocol_version = version;
 
-   uint32_t param = VCMD_PARAM_MAX_TIMELINE_COUNT, resp[2];
-   if (!pvk_vtest_send(vtest, VCMD_GET_PARAM, &param, VCMD_GET_PARAM_SIZE) ||
-       !pvk_vtest_recv(vtest, VCMD_GET_PARAM, resp, 2))
+   uint32_t resp[2];
+   if (!pvk_vtest_recv(vtest, VCMD_GET_PARAM, resp, 2))
       return false;
    if (!resp[0] || !resp[1]) {
       pvk_log("vtest: server offers no fence timelines");
@@ -209,10 +226,8 @@ pvk_vtest_handshake(struct pvk_vtest *vtest)
    }
    vtest->base.info.max_timeline_count = resp[1];
 
-   const uint32_t get_capset[VCMD_GET_CAPSET_SIZE] = { PVK_CAPSET_VENUS, 0 };
    uint32_t len, valid;
-   if (!pvk_vtest_send(vtest, VCMD_GET_CAPSET, get_capset, VCMD_GET_CAPSET_SIZE) ||
-       !pvk_vtest_recv_header(vtest, VCMD_GET_CAPSET, &len) || len < 1 ||
+   if (!pvk_vtest_recv_header(vtest, VCMD_GET_CAPSET, &len) || len < 1 ||
        !pvk_vtest_read(vtest, &valid, 4))
       return false;
    len--;
@@ -384,8 +399,11 @@ pvk_renderer_create_vtest(struct pvk_renderer **out)
          pvk_log("vtest: cannot connect to %s: %s", path, strerror(errno));
       goto fail;
    }
+   const int64_t t0 = pvk_now_ns();
    if (!pvk_vtest_handshake(vtest) || pvk_renderer_check_capset(&vtest->base.info) != VK_SUCCESS)
       goto fail;
+   if (PVK_DEBUG(INIT))
+      pvk_log("vtest: connected to %s, handshake in %.0f us", path, (pvk_now_ns() - t0) / 1000.0);
 
    *out = &vtest->base;
    return VK_SUCCESS;
