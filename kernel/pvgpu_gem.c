@@ -230,7 +230,12 @@ struct drm_gem_object *pvgpu_gem_prime_import(struct drm_device *dev,
 
 /* ---- GEM callbacks ---------------------------------------------------- */
 
-/* Attach the resource to the file's host context (creating it lazily). */
+/*
+ * Attach the resource to the file's host context (creating it lazily).
+ * No kick: the host only needs the attach before the file's next command
+ * that uses the resource, and that command kicks (ring order does the
+ * rest). A new blob's CREATE_BLOB, MAP_BLOB and attach so share one kick.
+ */
 static int pvgpu_gem_open(struct drm_gem_object *obj, struct drm_file *file)
 {
 	struct pvgpu_device *pvdev = to_pvgpu(obj->dev);
@@ -242,12 +247,11 @@ static int pvgpu_gem_open(struct drm_gem_object *obj, struct drm_file *file)
 	ret = pvgpu_file_ensure_context(pvdev, pvfile);
 	if (ret)
 		return ret;
-	ret = pvgpu_cmd_ctx_resource(pvdev, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE,
-				     pvfile->ctx_id, to_pvgpu_bo(obj)->res_id);
-	pvgpu_vq_kick(&pvdev->ctrlq);
-	return ret;
+	return pvgpu_cmd_ctx_resource(pvdev, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE,
+				      pvfile->ctx_id, to_pvgpu_bo(obj)->res_id);
 }
 
+/* Detach; rides with the next kick (the unref of a freed object kicks). */
 static void pvgpu_gem_close(struct drm_gem_object *obj, struct drm_file *file)
 {
 	struct pvgpu_device *pvdev = to_pvgpu(obj->dev);
@@ -257,7 +261,6 @@ static void pvgpu_gem_close(struct drm_gem_object *obj, struct drm_file *file)
 		return;
 	pvgpu_cmd_ctx_resource(pvdev, VIRTIO_GPU_CMD_CTX_DETACH_RESOURCE,
 			       pvfile->ctx_id, to_pvgpu_bo(obj)->res_id);
-	pvgpu_vq_kick(&pvdev->ctrlq);
 }
 
 /* Give back everything the host might have used; runs once per object. */

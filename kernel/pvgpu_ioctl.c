@@ -407,10 +407,12 @@ static int pvgpu_resource_create_blob_ioctl(struct drm_device *dev,
 			return ret;
 	}
 	ret = pvgpu_bo_create_blob(pvdev, file, args, &bo);
-	pvgpu_vq_kick(&pvdev->ctrlq);	/* one kick for the whole batch */
-	if (ret)
-		return ret;
-	return pvgpu_publish_bo(file, bo, &args->bo_handle, &args->res_handle);
+	if (!ret)
+		ret = pvgpu_publish_bo(file, bo, &args->bo_handle,
+				       &args->res_handle);
+	/* One kick: SUBMIT_3D, CREATE_BLOB, MAP_BLOB, CTX_ATTACH_RESOURCE. */
+	pvgpu_vq_kick(&pvdev->ctrlq);
+	return ret;
 }
 
 static int pvgpu_resource_create_ioctl(struct drm_device *dev, void *data,
@@ -427,10 +429,11 @@ static int pvgpu_resource_create_ioctl(struct drm_device *dev, void *data,
 	if (ret)
 		return ret;
 	ret = pvgpu_bo_create_3d(pvdev, file, args, &bo);
-	pvgpu_vq_kick(&pvdev->ctrlq);
-	if (ret)
-		return ret;
-	return pvgpu_publish_bo(file, bo, &args->bo_handle, &args->res_handle);
+	if (!ret)
+		ret = pvgpu_publish_bo(file, bo, &args->bo_handle,
+				       &args->res_handle);
+	pvgpu_vq_kick(&pvdev->ctrlq);	/* create, backing, attach */
+	return ret;
 }
 
 static int pvgpu_resource_info_ioctl(struct drm_device *dev, void *data,
