@@ -305,6 +305,43 @@ static void pvgpu_submit_test_timeline_syncobj(struct kunit *test)
 	dma_fence_put(f);
 }
 
+/* Rings in POLL_RINGS_MASK send VIRTGPU_EVENT_FENCE_SIGNALED on the fd. */
+static void pvgpu_submit_test_poll_ring_event(struct kunit *test)
+{
+	struct pvgpu_test_dev *td = test->priv;
+	struct drm_virtgpu_context_set_param p[3] = {
+		{ VIRTGPU_CONTEXT_PARAM_CAPSET_ID, VIRTIO_GPU_CAPSET_VENUS },
+		{ VIRTGPU_CONTEXT_PARAM_NUM_RINGS, 2 },
+		{ VIRTGPU_CONTEXT_PARAM_POLL_RINGS_MASK, 1 },
+	};
+	struct drm_virtgpu_context_init init = {
+		.num_params = 3, .ctx_set_params = td->udata,
+	};
+	struct drm_event ev;
+	struct dma_fence *f;
+	loff_t pos = 0;
+	ssize_t len;
+
+	if (!(td->pvdev->capset_mask & BIT_ULL(VIRTIO_GPU_CAPSET_VENUS)))
+		kunit_skip(test, "host serves no Venus capset");
+	pvgpu_test_put_user(test, td->udata, p, sizeof(p));
+	KUNIT_ASSERT_EQ(test, pvgpu_test_ioctl(test, td->file,
+			DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &init, sizeof(init)), 0L);
+
+	f = pvgpu_submit_empty(test, 0);
+	KUNIT_ASSERT_EQ(test, pvgpu_fence_wait(f, false, 5 * HZ), 0);
+	dma_fence_put(f);
+
+	td->file->f_flags |= O_NONBLOCK;	/* no event: -EAGAIN, no hang */
+	len = td->file->f_op->read(td->file, (char __user *)td->udata,
+				   PAGE_SIZE, &pos);
+	KUNIT_ASSERT_EQ(test, len, (ssize_t)sizeof(ev));
+	KUNIT_ASSERT_EQ(test, 0UL, copy_from_user(&ev, (void __user *)td->udata,
+						  sizeof(ev)));
+	KUNIT_EXPECT_EQ(test, ev.type, (u32)VIRTGPU_EVENT_FENCE_SIGNALED);
+	KUNIT_EXPECT_EQ(test, ev.length, (u32)sizeof(ev));
+}
+
 static struct kunit_case pvgpu_blob_cases[] = {
 	KUNIT_CASE(pvgpu_blob_test_guest_lifecycle),
 	KUNIT_CASE(pvgpu_blob_test_partial_mmap_refused),
@@ -324,6 +361,7 @@ static struct kunit_suite pvgpu_blob_suite = {
 static struct kunit_case pvgpu_submit_cases[] = {
 	KUNIT_CASE(pvgpu_submit_test_ring_fences_in_order),
 	KUNIT_CASE(pvgpu_submit_test_timeline_syncobj),
+	KUNIT_CASE(pvgpu_submit_test_poll_ring_event),
 	{}
 };
 
