@@ -77,7 +77,7 @@ static void print_line(struct vkt *t, const char *verdict, const char *fmt, va_l
 	if (t->seeded)
 		printf(" (seed %u)", t->seed);
 	if (t->physical_device)
-		printf(" [%s]", t->props.deviceName);
+		printf(" [%s%s%s]", t->props.deviceName, t->driver_name[0] ? ", driver " : "", t->driver_name);
 	printf("\n");
 	fflush(stdout);
 }
@@ -266,6 +266,18 @@ void vkt_init_instance_with(struct vkt *t, const char *name, const char *const *
 		vkt_die(t, "no Vulkan physical device (is the loader pointed at an ICD?)");
 	vkGetPhysicalDeviceProperties(t->physical_device, &t->props);
 	vkGetPhysicalDeviceMemoryProperties(t->physical_device, &t->mem_props);
+	if (vkt_api_at_least(t, 1, 2)) {
+		/* Names the ICD in the result line: pvk and Mesa's Venus report the same device name. */
+		VkPhysicalDeviceDriverProperties driver = {
+			.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES,
+		};
+		VkPhysicalDeviceProperties2 props2 = {
+			.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
+			.pNext = &driver,
+		};
+		vkGetPhysicalDeviceProperties2(t->physical_device, &props2);
+		snprintf(t->driver_name, sizeof(t->driver_name), "%s", driver.driverName);
+	}
 }
 
 void vkt_init_device(struct vkt *t, const struct vkt_device_options *opts)

@@ -46,6 +46,7 @@ struct vkt {
 	VkInstance instance;
 	VkPhysicalDevice physical_device;
 	VkPhysicalDeviceProperties props;
+	char driver_name[VK_MAX_DRIVER_NAME_SIZE]; /* VkPhysicalDeviceDriverProperties (1.2), else "" */
 	VkPhysicalDeviceMemoryProperties mem_props;
 	VkDevice device;
 	uint32_t queue_family;
