@@ -4,7 +4,7 @@
  * into the command buffer's own Venus stream, which vkEndCommandBuffer hands to the ring in one
  * piece (the ring sends it indirectly, through shared memory, when it is large); the renderer then
  * records the host command buffer from it. Long recordings are sent in pieces of at most
- * PVK_CMD_FLUSH_SIZE. Pools and buffers are created and freed asynchronously. Behaviour follows Mesa
+ * PVK_CMD_FLUSH_SIZE (16 MiB). Pools and buffers are created and freed asynchronously. Behaviour follows Mesa
  * src/virtio/vulkan/vn_command_buffer.c; the code is pvk's own.
  */
 #include "pvk_objects.h"
@@ -12,9 +12,14 @@
 #include "venus-protocol/vn_protocol_driver_command_buffer.h"
 #include "venus-protocol/vn_protocol_driver_command_pool.h"
 
-/* first stream allocation, and the size above which a recording is sent to the ring early */
+/*
+ * First stream allocation, and the size above which a recording is sent to the ring early. Sending
+ * early can stall the recording thread (the ring's upload buffer is reused only once the host
+ * consumed its previous contents), so it is kept for recordings too large to hold: 16 MiB is about
+ * half a million draws.
+ */
 #define PVK_CMD_INITIAL_SIZE (4u * 1024)
-#define PVK_CMD_FLUSH_SIZE (1u * 1024 * 1024)
+#define PVK_CMD_FLUSH_SIZE (16u * 1024 * 1024)
 
 struct pvk_command_pool {
    struct pvk_object_base base;

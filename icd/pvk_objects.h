@@ -125,7 +125,7 @@ PVK_DEFINE_HANDLE_CASTS(pvk_command_buffer, base, VkCommandBuffer, VK_OBJECT_TYP
 /*
  * Room for `size` more bytes in cmd's stream: the encoder to write the command with, or NULL (out of
  * memory, remembered for vkEndCommandBuffer). Streams above a threshold are flushed to the ring
- * first, so a long recording never holds more than a few MiB.
+ * first, so a long recording never holds more than 16 MiB.
  */
 struct vn_cs_encoder *pvk_command_buffer_reserve(VkCommandBuffer commandBuffer, size_t size);
 
@@ -175,7 +175,7 @@ PFN_vkVoidFunction pvk_wsi_lookup_entrypoint(const char *name);
 /*
  * Poll `check` (a synchronous status query returning VK_SUCCESS when done, VK_NOT_READY while not,
  * or an error) until it is done or timeout_ns (relative, UINT64_MAX: forever) passes, yielding first
- * and then sleeping with exponential back-off up to 1 ms. Returns VK_TIMEOUT, VK_SUCCESS or the error.
+ * and then sleeping with exponential back-off up to 320 us. Returns VK_TIMEOUT, VK_SUCCESS or the error.
  * Every check is a ring round trip, so a dead host ends the wait with VK_ERROR_DEVICE_LOST.
  */
 typedef VkResult (*pvk_poll_fn)(void *data);

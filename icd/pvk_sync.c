@@ -17,6 +17,13 @@
 #include "venus-protocol/vn_protocol_driver_fence.h"
 #include "venus-protocol/vn_protocol_driver_semaphore.h"
 
+/*
+ * Yields before the first sleep. Few: in a TCG guest a yielding vCPU keeps a host core busy that the
+ * renderer needs to finish the very work being waited for (Mesa's vn_relax yields 16 times for
+ * fences too).
+ */
+#define PVK_POLL_YIELDS 16u
+
 VkResult
 pvk_poll_until(pvk_poll_fn check, void *data, uint64_t timeout_ns)
 {
@@ -30,12 +37,13 @@ pvk_poll_until(pvk_poll_fn check, void *data, uint64_t timeout_ns)
       const int64_t now = pvk_now_ns();
       if (now >= deadline)
          return VK_TIMEOUT;
-      if (iter < 64) {
+      if (iter < PVK_POLL_YIELDS) {
          sched_yield();
          continue;
       }
-      /* 10 us doubling to 1.28 ms, never past the deadline */
-      int64_t sleep_ns = (10ll * 1000) << PVK_MIN(iter - 64, 7u);
+      /* 20 us doubling to 320 us, never past the deadline: a longer sleep overshoots the signal
+       * by up to its own length */
+      int64_t sleep_ns = (20ll * 1000) << PVK_MIN(iter - PVK_POLL_YIELDS, 4u);
       sleep_ns = PVK_MIN(sleep_ns, deadline - now);
       const struct timespec ts = { .tv_sec = sleep_ns / 1000000000, .tv_nsec = sleep_ns % 1000000000 };
       nanosleep(&ts, NULL);

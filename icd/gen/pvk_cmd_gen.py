@@ -78,7 +78,9 @@ def main():
     for name, wire, params in sorted(cmds):
         decls = ', '.join(d for d, _ in params)
         names = ', '.join(n for _, n in params)
-        out.append('VKAPI_ATTR void VKAPI_CALL')
+        # flatten: the generated encoders are small helpers the compiler would call one field at a
+        # time; inlined, a command is a handful of stores (recording rate, see icd/README.md)
+        out.append('VKAPI_ATTR __attribute__((flatten)) void VKAPI_CALL')
         out.append('pvk_%s(%s)' % (name[2:], decls))
         out.append('{')
         out.append('   struct vn_cs_encoder *enc = pvk_command_buffer_reserve(commandBuffer, vn_sizeof_%s(%s));'
