@@ -270,7 +270,9 @@ int main(void)
 			error = msg;
 			break;
 		}
-		vkt_wait_fence(&t, acquired, "vkAcquireNextImageKHR");
+		char what[64];
+		snprintf(what, sizeof(what), "vkAcquireNextImageKHR of frame %u (image %u)", frame, index);
+		vkt_wait_fence(&t, acquired, what);
 		VKT_CHECK(&t, vkResetFences(t.device, 1, &acquired));
 		if (index >= swapchain_images) {
 			snprintf(msg, sizeof(msg), "frame %u: acquired index %u of %u images", frame, index,
