@@ -160,22 +160,16 @@ static int pvgpu_init_host_visible(struct pvgpu_device *pvdev)
 static void pvgpu_stop(struct pvgpu_device *pvdev)
 {
 	struct virtio_device *vdev = pvdev->vdev;
-	unsigned long flags;
 
-	virtio_reset_device(vdev);	/* no more DMA, no more interrupts */
+	/* No more DMA; virtio-pci also synchronises the vq interrupts. */
+	virtio_reset_device(vdev);
 	cancel_work_sync(&pvdev->config_work);
+	/* Aborts what is in flight; late kicks and polls then see no queue. */
 	pvgpu_vq_drain(pvdev, &pvdev->ctrlq);
 	pvgpu_vq_drain(pvdev, &pvdev->cursorq);
 	pvgpu_fence_fail_all(&pvdev->fence_drv, -ENODEV);
+	/* Nothing can queue release work any more: this is the last. */
 	flush_work(&pvdev->done_work);
-
-	/* Late kicks and polls (from files still open) see no queue. */
-	spin_lock_irqsave(&pvdev->ctrlq.lock, flags);
-	pvdev->ctrlq.vq = NULL;
-	spin_unlock_irqrestore(&pvdev->ctrlq.lock, flags);
-	spin_lock_irqsave(&pvdev->cursorq.lock, flags);
-	pvdev->cursorq.vq = NULL;
-	spin_unlock_irqrestore(&pvdev->cursorq.lock, flags);
 	vdev->config->del_vqs(vdev);
 }
 

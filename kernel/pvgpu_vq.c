@@ -334,12 +334,12 @@ void pvgpu_vq_kick(struct pvgpu_vq *q)
 {
 	unsigned long flags;
 	bool notify;
+	int idx;
 
-	spin_lock_irqsave(&q->lock, flags);
-	if (!q->vq) {		/* device gone (pvgpu_stop()) */
-		spin_unlock_irqrestore(&q->lock, flags);
+	/* Unplug waits for us; after it the queue is gone (pvgpu_stop()). */
+	if (!drm_dev_enter(&q->pvdev->drm, &idx))
 		return;
-	}
+	spin_lock_irqsave(&q->lock, flags);
 	notify = virtqueue_kick_prepare(q->vq);
 	spin_unlock_irqrestore(&q->lock, flags);
 	pvgpu_stat_inc(&q->pvdev->stats, PVGPU_STAT_BARRIERS); /* virtio_mb */
@@ -347,6 +347,7 @@ void pvgpu_vq_kick(struct pvgpu_vq *q)
 		virtqueue_notify(q->vq);
 		pvgpu_stat_inc(&q->pvdev->stats, PVGPU_STAT_KICKS);
 	}
+	drm_dev_exit(idx);
 }
 
 /* pvgpu_poll() probes for a synchronous command. */
@@ -558,20 +559,35 @@ void pvgpu_vq_done_work(struct work_struct *work)
 }
 
 /**
- * pvgpu_vq_drain() - abort every command the device still holds
- * @pvdev: device, already reset (the device no longer touches the rings)
+ * pvgpu_vq_drain() - abort every command the device still holds, retire @q
+ * @pvdev: device, already reset (the device no longer touches the rings
+ *	   and its interrupts are synchronised)
  * @q: queue
  *
- * Fences are signalled with -ENODEV, synchronous waiters are woken.
+ * Detaches under the queue lock, since a waiter's poll may still be
+ * reaping, and clears @q->vq in the same critical section: later kicks and
+ * polls see no queue. Fences are signalled with -ENODEV, synchronous
+ * waiters are woken. The virtqueue itself is deleted by the caller.
  */
 void pvgpu_vq_drain(struct pvgpu_device *pvdev, struct pvgpu_vq *q)
 {
-	struct pvgpu_vbuf *vbuf;
+	struct pvgpu_vbuf *vbuf, *tmp;
+	unsigned long flags;
+	LIST_HEAD(aborted);
 
-	if (!q->vq)
-		return;
-	while ((vbuf = virtqueue_detach_unused_buf(q->vq)))
+	spin_lock_irqsave(&q->lock, flags);
+	if (q->vq) {
+		while ((vbuf = virtqueue_detach_unused_buf(q->vq)))
+			list_add_tail(&vbuf->node, &aborted);
+		q->vq = NULL;
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+
+	/* Aborting may sleep (GEM puts, release callbacks): unlocked. */
+	list_for_each_entry_safe(vbuf, tmp, &aborted, node) {
+		list_del_init(&vbuf->node);
 		pvgpu_vbuf_abort(pvdev, vbuf, -ENODEV);
+	}
 	wake_up_all(&q->space_wq);
 }
 

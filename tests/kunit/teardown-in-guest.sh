@@ -2,7 +2,9 @@
 # Runs inside the guest with pvgpu.ko bound (scripts/vm --driver pvgpu): checks teardown.
 #  1. rmmod with nothing open, insmod again, the Venus device still works (vulkaninfo);
 #  2. unbind while a process holds the render node open: its next ioctl gets ENODEV, closing it works;
-#  3. rmmod after that; the kernel log has no WARNING/BUG/lockdep/refcount report.
+#  3. rmmod after that;
+#  4. load again and unbind while Vulkan programs run (when tests/vk is built), rmmod;
+#  5. the kernel log has no WARNING/BUG/lockdep/refcount report.
 # Prints TAP-style "ok"/"not ok" lines. Needs QEMU to survive a device reset (libEGL in the root).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,6 +46,24 @@ touch /tmp/holder.go
 wait $holder
 grep -q "errno 19" /tmp/holder.out; check "ioctl after unplug is ENODEV" $?
 rmmod pvgpu; check "rmmod after unbind" $?
+
+# Unbind while Vulkan programs run: mapped host blobs, fences and syncobjs in flight. The programs
+# may fail (ENODEV, SIGBUS on the zapped mappings); the kernel must not.
+vk=$here/../../build/tests/vk
+if [ -x "$vk/vk_compute" ] && [ -x "$vk/vk_texture" ]; then
+	insmod "$ko"; check "insmod for the busy unbind" $?
+	sleep 1
+	( for i in 1 2 3; do "$vk/vk_compute" >/dev/null 2>&1; done ) &
+	a=$!
+	( for i in 1 2 3; do "$vk/vk_texture" >/dev/null 2>&1; done ) &
+	b=$!
+	sleep 3
+	dev=$(bound)
+	[ -n "$dev" ] && echo "${dev##*/}" > /sys/bus/virtio/drivers/pvgpu/unbind
+	check "unbind under Vulkan load" $?
+	wait $a $b
+	rmmod pvgpu; check "rmmod after the busy unbind" $?
+fi
 ! dmesg | grep -E 'WARNING|BUG:|refcount_t|Oops'
 check "kernel log clean" $?
 exit $bad
