@@ -148,11 +148,16 @@ void pvk_feedback_fini(struct pvk_device *dev);
 /* ---- pvk_sync.c ---- */
 struct pvk_fence {
    struct pvk_object_base base;
+   struct pvk_device *device;
    /* feedback slot (-1: none, status is asked from the renderer), and the command buffer that
     * signals it, recorded for feedback_family */
    int32_t feedback_slot;
    VkCommandBuffer feedback_cmd;
    uint32_t feedback_family;
+   /* submitted with feedback, and the renderer's fence not yet seen signaled: the slot is written
+    * before the host's submission retires, so the fence and its feedback command buffer may still
+    * be in use on the host after the slot reads VK_SUCCESS */
+   bool host_pending;
 };
 PVK_DEFINE_HANDLE_CASTS(pvk_fence, base, VkFence, VK_OBJECT_TYPE_FENCE)
 
@@ -161,6 +166,8 @@ PVK_DEFINE_HANDLE_CASTS(pvk_fence, base, VkFence, VK_OBJECT_TYPE_FENCE)
  * slot is written; VK_NULL_HANDLE when the fence has no slot.
  */
 VkCommandBuffer pvk_fence_feedback_cmd(struct pvk_queue *queue, VkFence fence);
+/* The fence was just submitted with its feedback command buffer. */
+void pvk_fence_mark_submitted(VkFence fence);
 
 /* ---- pvk_queue.c ---- */
 /* Wait until every submission to queue completed (bounded: VK_ERROR_DEVICE_LOST on a dead host). */

@@ -45,6 +45,7 @@ pvk_QueueSubmit(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo *pSubmi
       .pCommandBuffers = &feedback,
    };
    vn_async_vkQueueSubmit(ring, _queue, submitCount + 1, submits, fence);
+   pvk_fence_mark_submitted(fence);
    if (submits != local)
       free(submits);
    return pvk_error(pvk_ring_status(ring));
@@ -78,6 +79,7 @@ pvk_QueueSubmit2(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo2 *pSub
       .pCommandBufferInfos = &cmd_info,
    };
    vn_async_vkQueueSubmit2(ring, _queue, submitCount + 1, submits, fence);
+   pvk_fence_mark_submitted(fence);
    if (submits != local)
       free(submits);
    return pvk_error(pvk_ring_status(ring));
