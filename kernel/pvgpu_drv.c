@@ -87,6 +87,13 @@ static void pvgpu_release(struct drm_device *dev, void *unused)
 {
 	struct pvgpu_device *pvdev = to_pvgpu(dev);
 
+	/*
+	 * Every object and file is gone by now: a resource or context id
+	 * still allocated, or a region range still held (drm_mm_takedown()
+	 * warns itself), is a leak.
+	 */
+	drm_WARN_ON(dev, !ida_is_empty(&pvdev->res_ids.ida));
+	drm_WARN_ON(dev, !ida_is_empty(&pvdev->ctx_ids.ida));
 	if (pvdev->has_host_visible)
 		drm_mm_takedown(&pvdev->hvr_mm);
 	pvgpu_capset_cache_fini(&pvdev->capset_cache);
