@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs inside the guest with pvgpu.ko bound (scripts/vm --driver pvgpu): checks teardown.
-#  1. rmmod with nothing open, insmod again, the Venus device still works (vulkaninfo);
+#  1. after some work (bad ioctls, a Vulkan program, when built), rmmod with nothing open: the
+#     release warns about leaked ids/ranges; insmod again, the Venus device still works (vulkaninfo);
 #  2. unbind while a process holds the render node open: its next ioctl gets ENODEV, closing it works;
 #  3. rmmod after that;
 #  4. load again and unbind while Vulkan programs run (when tests/vk is built), rmmod;
@@ -16,6 +17,13 @@ check() { # check NAME STATUS
 }
 bound() { ls -d /sys/bus/virtio/drivers/pvgpu/virtio* 2>/dev/null | head -n1; }
 
+# Some work first, so that the release at rmmod (which warns about any resource or context id still
+# allocated, or region range still held) checks for leaks after it: bad ioctls and a Vulkan program.
+build=$here/../../build/tests
+if [ -x "$build/uapi/virtgpu_negative" ] && [ -x "$build/vk/vk_compute" ]; then
+	"$build/uapi/virtgpu_negative" >/dev/null 2>&1 && "$build/vk/vk_compute" >/dev/null 2>&1
+	check "bad ioctls and a Vulkan program before the rmmod" $?
+fi
 rmmod pvgpu; check "rmmod with nothing open" $?
 insmod "$ko"; check "insmod again" $?
 sleep 1
