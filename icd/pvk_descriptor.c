@@ -358,6 +358,7 @@ pvk_CmdPushDescriptorSet(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipe
 /* ---- update templates: kept in pvk, applied as writes ---- */
 struct pvk_descriptor_update_template {
    struct pvk_object_base base;
+   VkPipelineBindPoint bind_point; /* push-descriptor templates */
    uint32_t entry_count;
    VkDescriptorUpdateTemplateEntry entries[];
 };
@@ -365,8 +366,8 @@ PVK_DEFINE_HANDLE_CASTS(pvk_descriptor_update_template, base, VkDescriptorUpdate
                         VK_OBJECT_TYPE_DESCRIPTOR_UPDATE_TEMPLATE)
 
 /*
- * vkCreateDescriptorUpdateTemplate (1.1): no renderer object. Push-descriptor templates are not
- * supported yet: VK_ERROR_FEATURE_NOT_PRESENT. Errors: VK_ERROR_OUT_OF_HOST_MEMORY.
+ * vkCreateDescriptorUpdateTemplate (1.1): no renderer object, for descriptor sets and push
+ * descriptors alike. Errors: VK_ERROR_OUT_OF_HOST_MEMORY.
  */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_CreateDescriptorUpdateTemplate(VkDevice _device, const VkDescriptorUpdateTemplateCreateInfo *pCreateInfo,
@@ -374,16 +375,13 @@ pvk_CreateDescriptorUpdateTemplate(VkDevice _device, const VkDescriptorUpdateTem
                                    VkDescriptorUpdateTemplate *pDescriptorUpdateTemplate)
 {
    struct pvk_device *dev = pvk_device_from_handle(_device);
-   if (pCreateInfo->templateType != VK_DESCRIPTOR_UPDATE_TEMPLATE_TYPE_DESCRIPTOR_SET) {
-      pvk_log("vkCreateDescriptorUpdateTemplate: push-descriptor templates are not supported yet");
-      return pvk_error(VK_ERROR_FEATURE_NOT_PRESENT);
-   }
    const size_t size = sizeof(struct pvk_descriptor_update_template) +
                        pCreateInfo->descriptorUpdateEntryCount * sizeof(VkDescriptorUpdateTemplateEntry);
    struct pvk_descriptor_update_template *templ =
       pvk_object_zalloc(dev, pAllocator, size, VK_OBJECT_TYPE_DESCRIPTOR_UPDATE_TEMPLATE);
    if (!templ)
       return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
+   templ->bind_point = pCreateInfo->pipelineBindPoint;
    templ->entry_count = pCreateInfo->descriptorUpdateEntryCount;
    memcpy(templ->entries, pCreateInfo->pDescriptorUpdateEntries, templ->entry_count * sizeof(templ->entries[0]));
    *pDescriptorUpdateTemplate = pvk_descriptor_update_template_to_handle(templ);
@@ -398,16 +396,30 @@ pvk_DestroyDescriptorUpdateTemplate(VkDevice _device, VkDescriptorUpdateTemplate
    pvk_free(pvk_device_alloc(dev, pAllocator), pvk_descriptor_update_template_from_handle(descriptorUpdateTemplate));
 }
 
-/*
- * vkUpdateDescriptorSetWithTemplate (1.1): the template's entries read from pData (spec
- * "Descriptor Update Templates": element j of entry e at pData + offset + j * stride) become writes.
- */
-VKAPI_ATTR void VKAPI_CALL
-pvk_UpdateDescriptorSetWithTemplate(VkDevice device, VkDescriptorSet descriptorSet,
-                                    VkDescriptorUpdateTemplate descriptorUpdateTemplate, const void *pData)
+/* Writes built from a template and its data; the arrays they point into are owned here. */
+struct pvk_template_writes {
+   VkWriteDescriptorSet *writes;
+   VkWriteDescriptorSetInlineUniformBlock *inline_blocks;
+   uint8_t *elems;
+   uint32_t count;
+};
+
+static void
+pvk_template_writes_free(struct pvk_template_writes *tw)
 {
-   const struct pvk_descriptor_update_template *templ =
-      pvk_descriptor_update_template_from_handle(descriptorUpdateTemplate);
+   free(tw->writes);
+   free(tw->inline_blocks);
+   free(tw->elems);
+}
+
+/*
+ * The template's entries read from pData (spec "Descriptor Update Templates": element j of entry e
+ * at pData + offset + j * stride) as writes to descriptorSet. false: out of host memory.
+ */
+static bool
+pvk_template_build_writes(const struct pvk_descriptor_update_template *templ, VkDescriptorSet descriptorSet,
+                          const void *pData, struct pvk_template_writes *tw)
+{
    const uint8_t *data = pData;
    uint32_t elements = 0;
    for (uint32_t e = 0; e < templ->entry_count; e++)
@@ -419,9 +431,10 @@ pvk_UpdateDescriptorSetWithTemplate(VkDevice device, VkDescriptorSet descriptorS
    VkWriteDescriptorSetInlineUniformBlock *inline_blocks =
       calloc(PVK_MAX(templ->entry_count, 1), sizeof(*inline_blocks));
    uint8_t *elems = malloc(PVK_MAX(elements, 1) * elem_size);
+   *tw = (struct pvk_template_writes){ .writes = writes, .inline_blocks = inline_blocks, .elems = elems };
    if (!writes || !inline_blocks || !elems) {
-      pvk_log("vkUpdateDescriptorSetWithTemplate: out of host memory, update dropped");
-      goto out;
+      pvk_template_writes_free(tw);
+      return false;
    }
    uint8_t *cur = elems;
    for (uint32_t e = 0; e < templ->entry_count; e++) {
@@ -486,9 +499,37 @@ pvk_UpdateDescriptorSetWithTemplate(VkDevice device, VkDescriptorSet descriptorS
          writes[n++] = writes[e];
    }
    /* the inline-block pNext pointers still point into inline_blocks[], which stays put */
-   pvk_UpdateDescriptorSets(device, n, writes, 0, NULL);
-out:
-   free(writes);
-   free(inline_blocks);
-   free(elems);
+   tw->count = n;
+   return true;
+}
+
+/* vkUpdateDescriptorSetWithTemplate (1.1): the template's writes, as vkUpdateDescriptorSets. */
+VKAPI_ATTR void VKAPI_CALL
+pvk_UpdateDescriptorSetWithTemplate(VkDevice device, VkDescriptorSet descriptorSet,
+                                    VkDescriptorUpdateTemplate descriptorUpdateTemplate, const void *pData)
+{
+   struct pvk_template_writes tw;
+   if (!pvk_template_build_writes(pvk_descriptor_update_template_from_handle(descriptorUpdateTemplate),
+                                  descriptorSet, pData, &tw)) {
+      pvk_log("vkUpdateDescriptorSetWithTemplate: out of host memory, update dropped");
+      return;
+   }
+   pvk_UpdateDescriptorSets(device, tw.count, tw.writes, 0, NULL);
+   pvk_template_writes_free(&tw);
+}
+
+/* vkCmdPushDescriptorSetWithTemplate (VK_KHR_push_descriptor): the template's writes, pushed. */
+VKAPI_ATTR void VKAPI_CALL
+pvk_CmdPushDescriptorSetWithTemplate(VkCommandBuffer commandBuffer, VkDescriptorUpdateTemplate descriptorUpdateTemplate,
+                                     VkPipelineLayout layout, uint32_t set, const void *pData)
+{
+   const struct pvk_descriptor_update_template *templ =
+      pvk_descriptor_update_template_from_handle(descriptorUpdateTemplate);
+   struct pvk_template_writes tw;
+   if (!pvk_template_build_writes(templ, VK_NULL_HANDLE, pData, &tw)) {
+      pvk_log("vkCmdPushDescriptorSetWithTemplate: out of host memory, command dropped");
+      return;
+   }
+   pvk_CmdPushDescriptorSet(commandBuffer, templ->bind_point, layout, set, tw.count, tw.writes);
+   pvk_template_writes_free(&tw);
 }
