@@ -287,6 +287,10 @@ struct pvk_swapchain {
    void *shm_addr;
    uint32_t max_request_bytes;
 
+   /* where the search for a free image starts: images are handed out in turn, as a presentation
+    * engine with a queue of images would (applications keep per-image state) */
+   uint32_t next_acquire;
+
    /* the pool of the copy command buffers, for the queue family they were recorded for */
    VkCommandPool pool;
    uint32_t pool_family;
@@ -633,7 +637,8 @@ pvk_AcquireNextImage2KHR(VkDevice _device, const VkAcquireNextImageInfoKHR *pAcq
    if (chain->retired)
       return VK_ERROR_OUT_OF_DATE_KHR;
    uint32_t index = UINT32_MAX;
-   for (uint32_t i = 0; i < chain->image_count; i++) {
+   for (uint32_t n = 0; n < chain->image_count; n++) {
+      const uint32_t i = (chain->next_acquire + n) % chain->image_count;
       if (!chain->images[i].acquired) {
          index = i;
          break;
@@ -657,6 +662,7 @@ pvk_AcquireNextImage2KHR(VkDevice _device, const VkAcquireNextImageInfoKHR *pAcq
          return result;
    }
    chain->images[index].acquired = true;
+   chain->next_acquire = (index + 1) % chain->image_count;
    *pImageIndex = index;
    return VK_SUCCESS;
 }
