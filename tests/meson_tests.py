@@ -46,7 +46,8 @@ def main():
         timeout = (t.get("timeout") or 30) * args.timeout_multiplier
         start = time.monotonic()
         try:
-            p = subprocess.run(t["cmd"], cwd=t.get("workdir") or None, env=env, stdin=subprocess.DEVNULL,
+            # As `meson test`: a test without a workdir runs in the build directory.
+            p = subprocess.run(t["cmd"], cwd=t.get("workdir") or args.build, env=env, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
             out, status = p.stdout.decode(errors="replace"), p.returncode
         except subprocess.TimeoutExpired as e:

@@ -33,5 +33,7 @@ case $status in
 120) echo "not ok - guest ($driver): QEMU crashed twice (above)" ;;
 125) echo "not ok - guest ($driver): the guest died without a status (panic?)" ;;
 126) echo "not ok - guest ($driver): the driver did not load" ;;
-*) echo "ok - guest ($driver): boots and reports (its failing cases are listed above)" ;;
+1) echo "ok - guest ($driver): boots and reports (its failing cases are listed above)" ;;
+*) echo "not ok - guest ($driver): the runner failed with status $status (above)"
+	tr -d '\r' <"$log" | tail -n 15 | sed 's/^/    | /' ;;
 esac
