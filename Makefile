@@ -1,7 +1,8 @@
 # pvgpu: the commands a user and CI run. Everything builds and runs inside a Debian trixie root
 # filesystem (scripts/inroot); one-time set-up is cached under $(PVGPU_CACHE) (default ~/.cache/pvgpu).
 #
-#   make run     the main job: boot the guest with pvgpu.ko and pvk, run vulkaninfo on the Venus device
+#   make run     the main job: boot the guest with pvgpu.ko and pvk, run vulkaninfo and vkcube, and save
+#                a screenshot of the cube (build/run/vkcube.png)
 #   make run-reference   the same with the peers: upstream virtio_gpu.ko and Mesa's Venus ICD
 #   make check   every test suite (builds whatever is missing first); closes with "N passed, N failed"
 #   make setup   only the one-time set-up: root filesystem, guest kernel, Venus protocol headers
@@ -26,7 +27,8 @@ kernel: setup
 	@scripts/build kernel
 
 run: build
-	@scripts/vm --driver pvgpu --icd pvk -- vulkaninfo --summary
+	@scripts/vm --driver pvgpu --icd pvk --out build/run -- scripts/guest/demo.sh
+	@[ ! -f build/run/vkcube.png ] || echo "vkcube screenshot: $(CURDIR)/build/run/vkcube.png"
 
 run-reference: setup
 	@scripts/vm --driver virtio_gpu --icd venus -- vulkaninfo --summary
