@@ -1,11 +1,15 @@
 /*
  * Feedback memory: fence status read from memory the host writes, not asked with a round trip.
- * One host-visible buffer per device holds 4-byte slots. A fence with a slot gets a small command
- * buffer (recorded once per queue family) that, after everything submitted before it, fills its
- * slot with VK_SUCCESS; vkQueueSubmit appends it as a last batch of every submission that signals
- * the fence. vkResetFences writes VK_NOT_READY from the CPU (no submission can be pending on a fence
- * being reset: "vkResetFences" valid usage). Mesa's src/virtio/vulkan/vn_feedback.c does the same
- * for the same reason; the code is pvk's own.
+ * One host-visible buffer per device holds 4-byte slots. Each slot has, per queue family, a small
+ * command buffer (recorded once, simultaneous-use) that, after everything submitted before it,
+ * fills the slot with VK_SUCCESS; vkQueueSubmit appends it as a last batch of every submission that
+ * signals a fence owning the slot, and then gives the renderer no fence at all. The slot is written
+ * before the host's submission retires, so the renderer's fence must never be pending when pvk
+ * resets or destroys it: not attaching it makes both always safe, and keeping the command buffers
+ * with their slot (freed only with the device) means none is ever freed or re-recorded while the
+ * host may still be executing its last instructions. vkResetFences writes VK_NOT_READY from the
+ * CPU. Mesa's src/virtio/vulkan/vn_feedback.c keeps fence status in memory for the same reason;
+ * the code is pvk's own.
  *
  * Without mappable memory (vtest on a host without udmabuf) there is no feedback: fences fall back
  * to asking the renderer.
@@ -19,8 +23,10 @@ struct pvk_feedback {
    VkDeviceMemory memory;
    uint32_t *slots; /* mapped: PVK_FEEDBACK_SLOTS VkResult values, written by the GPU and by us */
 
-   pthread_mutex_t mutex; /* protects used[] and pools[] (command pools are externally synchronized) */
+   pthread_mutex_t mutex; /* protects used[], cmds[] and pools[] (pools are externally synchronized) */
    uint64_t used[PVK_FEEDBACK_SLOTS / 64];
+   /* cmds[slot * pool_count + family]: the slot's fill for that family, recorded on first use */
+   VkCommandBuffer *cmds;
    uint32_t pool_count;
    VkCommandPool pools[]; /* one per queue family, created on first use */
 };
@@ -53,6 +59,9 @@ pvk_feedback_create(struct pvk_device *dev)
    if (!fb)
       return NULL;
    fb->pool_count = families;
+   fb->cmds = calloc((size_t)PVK_FEEDBACK_SLOTS * PVK_MAX(families, 1), sizeof(fb->cmds[0]));
+   if (!fb->cmds)
+      goto fail_free;
    if (pthread_mutex_init(&fb->mutex, NULL) != 0)
       goto fail_free;
 
@@ -88,6 +97,7 @@ fail_buffer:
 fail_mutex:
    pthread_mutex_destroy(&fb->mutex);
 fail_free:
+   free(fb->cmds);
    free(fb);
    return NULL;
 }
@@ -127,6 +137,7 @@ pvk_feedback_fini(struct pvk_device *dev)
    pvk_DestroyBuffer(device, fb->buffer, NULL);
    pvk_FreeMemory(device, fb->memory, NULL);
    pthread_mutex_destroy(&fb->mutex);
+   free(fb->cmds);
    free(fb);
    atomic_store_explicit(&dev->feedback, NULL, memory_order_relaxed);
 }
@@ -153,14 +164,13 @@ pvk_feedback_slot_alloc(struct pvk_device *dev, VkResult initial)
 }
 
 void
-pvk_feedback_slot_free(struct pvk_device *dev, int32_t slot, VkCommandBuffer cmd, uint32_t cmd_family)
+pvk_feedback_slot_free(struct pvk_device *dev, int32_t slot)
 {
    struct pvk_feedback *fb = atomic_load_explicit(&dev->feedback, memory_order_acquire);
    if (!fb || slot < 0)
       return;
+   /* the slot's command buffers stay recorded for its next owner */
    pthread_mutex_lock(&fb->mutex);
-   if (cmd)
-      pvk_FreeCommandBuffers(pvk_device_to_handle(dev), fb->pools[cmd_family], 1, &cmd);
    fb->used[slot / 64] &= ~(1ull << (slot % 64));
    pthread_mutex_unlock(&fb->mutex);
 }
@@ -182,7 +192,7 @@ pvk_feedback_slot_get(struct pvk_device *dev, int32_t slot)
 }
 
 VkResult
-pvk_feedback_record(struct pvk_device *dev, int32_t slot, uint32_t family, VkCommandBuffer *cmd)
+pvk_feedback_cmd(struct pvk_device *dev, int32_t slot, uint32_t family, VkCommandBuffer *out)
 {
    struct pvk_feedback *fb = atomic_load_explicit(&dev->feedback, memory_order_acquire);
    VkDevice device = pvk_device_to_handle(dev);
@@ -190,6 +200,12 @@ pvk_feedback_record(struct pvk_device *dev, int32_t slot, uint32_t family, VkCom
       return VK_ERROR_FEATURE_NOT_PRESENT;
    VkResult result = VK_SUCCESS;
    pthread_mutex_lock(&fb->mutex);
+   VkCommandBuffer *cmd = &fb->cmds[(size_t)slot * fb->pool_count + family];
+   if (*cmd) {
+      *out = *cmd;
+      pthread_mutex_unlock(&fb->mutex);
+      return VK_SUCCESS;
+   }
    if (!fb->pools[family]) {
       const VkCommandPoolCreateInfo pool_info = {
          .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
@@ -207,7 +223,11 @@ pvk_feedback_record(struct pvk_device *dev, int32_t slot, uint32_t family, VkCom
       result = pvk_AllocateCommandBuffers(device, &alloc, cmd);
    }
    if (result == VK_SUCCESS) {
-      const VkCommandBufferBeginInfo begin = { .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO };
+      /* submitted again while the host may still be retiring its previous submission */
+      const VkCommandBufferBeginInfo begin = {
+         .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+         .flags = VK_COMMAND_BUFFER_USAGE_SIMULTANEOUS_USE_BIT,
+      };
       pvk_BeginCommandBuffer(*cmd, &begin);
       /* everything submitted before (submission order) completes before the fill */
       const VkMemoryBarrier before = {
@@ -231,7 +251,12 @@ pvk_feedback_record(struct pvk_device *dev, int32_t slot, uint32_t family, VkCom
       pvk_CmdPipelineBarrier(*cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0, NULL, 1, &after,
                              0, NULL);
       result = pvk_EndCommandBuffer(*cmd);
+      if (result != VK_SUCCESS) {
+         pvk_FreeCommandBuffers(device, fb->pools[family], 1, cmd);
+         *cmd = VK_NULL_HANDLE;
+      }
    }
+   *out = *cmd;
    pthread_mutex_unlock(&fb->mutex);
    return result;
 }

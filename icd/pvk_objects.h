@@ -136,38 +136,31 @@ struct vn_cs_encoder *pvk_command_buffer_reserve(VkCommandBuffer commandBuffer, 
  * renderer instead.
  */
 int32_t pvk_feedback_slot_alloc(struct pvk_device *dev, VkResult initial);
-/* Give the slot back, and free cmd (recorded by pvk_feedback_record for cmd_family) if not NULL. */
-void pvk_feedback_slot_free(struct pvk_device *dev, int32_t slot, VkCommandBuffer cmd, uint32_t cmd_family);
+/* Give the slot back (its command buffers stay recorded for the next owner). */
+void pvk_feedback_slot_free(struct pvk_device *dev, int32_t slot);
 void pvk_feedback_slot_set(struct pvk_device *dev, int32_t slot, VkResult value);
 VkResult pvk_feedback_slot_get(struct pvk_device *dev, int32_t slot);
-/* Record into a new command buffer of `family` the fill of slot with VK_SUCCESS after all prior work. */
-VkResult pvk_feedback_record(struct pvk_device *dev, int32_t slot, uint32_t family, VkCommandBuffer *cmd);
+/* The command buffer of `family` that fills slot with VK_SUCCESS after all prior work (recorded on
+ * first use, simultaneous-use, kept until the device is destroyed). */
+VkResult pvk_feedback_cmd(struct pvk_device *dev, int32_t slot, uint32_t family, VkCommandBuffer *cmd);
 /* Free the feedback state at vkDestroyDevice. */
 void pvk_feedback_fini(struct pvk_device *dev);
 
 /* ---- pvk_sync.c ---- */
 struct pvk_fence {
    struct pvk_object_base base;
-   struct pvk_device *device;
-   /* feedback slot (-1: none, status is asked from the renderer), and the command buffer that
-    * signals it, recorded for feedback_family */
+   /* feedback slot (-1: none, status is asked from the renderer); a fence with a slot is never
+    * given to the renderer in a submission (pvk_feedback.c) */
    int32_t feedback_slot;
-   VkCommandBuffer feedback_cmd;
-   uint32_t feedback_family;
-   /* submitted with feedback, and the renderer's fence not yet seen signaled: the slot is written
-    * before the host's submission retires, so the fence and its feedback command buffer may still
-    * be in use on the host after the slot reads VK_SUCCESS */
-   bool host_pending;
 };
 PVK_DEFINE_HANDLE_CASTS(pvk_fence, base, VkFence, VK_OBJECT_TYPE_FENCE)
 
 /*
  * The command buffer to append to a submission on queue that signals fence, so that its feedback
- * slot is written; VK_NULL_HANDLE when the fence has no slot.
+ * slot is written; the submission then goes to the renderer without the fence. VK_NULL_HANDLE
+ * when the fence has no slot (the renderer gets the fence).
  */
 VkCommandBuffer pvk_fence_feedback_cmd(struct pvk_queue *queue, VkFence fence);
-/* The fence was just submitted with its feedback command buffer. */
-void pvk_fence_mark_submitted(VkFence fence);
 
 /* ---- pvk_queue.c ---- */
 /* Wait until every submission to queue completed (bounded: VK_ERROR_DEVICE_LOST on a dead host). */

@@ -19,9 +19,9 @@ pvk_ring_status(struct vn_ring *ring)
 }
 
 /*
- * vkQueueSubmit: asynchronous. A fence with a feedback slot gets its feedback command buffer as one
- * more batch after the application's (pvk_feedback.c). Errors: VK_ERROR_OUT_OF_HOST_MEMORY,
- * VK_ERROR_DEVICE_LOST once the ring is lost.
+ * vkQueueSubmit: asynchronous. A fence with a feedback slot gets its slot's command buffer as one
+ * more batch after the application's instead of going to the renderer (pvk_feedback.c). Errors:
+ * VK_ERROR_OUT_OF_HOST_MEMORY, VK_ERROR_DEVICE_LOST once the ring is lost.
  */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_QueueSubmit(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo *pSubmits, VkFence fence)
@@ -44,8 +44,8 @@ pvk_QueueSubmit(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo *pSubmi
       .commandBufferCount = 1,
       .pCommandBuffers = &feedback,
    };
-   vn_async_vkQueueSubmit(ring, _queue, submitCount + 1, submits, fence);
-   pvk_fence_mark_submitted(fence);
+   /* the renderer's fence stays out of it: see pvk_feedback.c */
+   vn_async_vkQueueSubmit(ring, _queue, submitCount + 1, submits, VK_NULL_HANDLE);
    if (submits != local)
       free(submits);
    return pvk_error(pvk_ring_status(ring));
@@ -78,8 +78,7 @@ pvk_QueueSubmit2(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo2 *pSub
       .commandBufferInfoCount = 1,
       .pCommandBufferInfos = &cmd_info,
    };
-   vn_async_vkQueueSubmit2(ring, _queue, submitCount + 1, submits, fence);
-   pvk_fence_mark_submitted(fence);
+   vn_async_vkQueueSubmit2(ring, _queue, submitCount + 1, submits, VK_NULL_HANDLE);
    if (submits != local)
       free(submits);
    return pvk_error(pvk_ring_status(ring));

@@ -68,7 +68,6 @@ pvk_CreateFence(VkDevice _device, const VkFenceCreateInfo *pCreateInfo, const Vk
    struct pvk_fence *fence = pvk_object_zalloc(dev, pAllocator, sizeof(*fence), VK_OBJECT_TYPE_FENCE);
    if (!fence)
       return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
-   fence->device = dev;
    VkFence handle = pvk_fence_to_handle(fence);
    vn_async_vkCreateFence(dev->ring, _device, pCreateInfo, NULL, &handle);
    const bool signaled = pCreateInfo->flags & VK_FENCE_CREATE_SIGNALED_BIT;
@@ -77,43 +76,7 @@ pvk_CreateFence(VkDevice _device, const VkFenceCreateInfo *pCreateInfo, const Vk
    return VK_SUCCESS;
 }
 
-static VkResult
-pvk_fence_host_check(void *data)
-{
-   struct pvk_fence *fence = data;
-   struct pvk_device *dev = fence->device;
-   VkFence handle = pvk_fence_to_handle(fence);
-   VkResult result;
-   PVK_CALL(dev->ring, result, vkGetFenceStatus, pvk_device_to_handle(dev), handle);
-   return result;
-}
-
-/*
- * Before the renderer is told to reset or destroy a fence (or free its feedback command buffer),
- * its submission must have retired on the host, not only reached the feedback fill: ask the
- * renderer until its fence is signaled (normally once; bounded, a dead host ends it).
- */
-static void
-pvk_fence_retire_host(struct pvk_fence *fence)
-{
-   if (!fence->host_pending)
-      return;
-   const VkResult result = pvk_poll_until(pvk_fence_host_check, fence, 5ull * 1000 * 1000 * 1000);
-   if (result != VK_SUCCESS && result != VK_ERROR_DEVICE_LOST)
-      pvk_log("fence %llu: the renderer's fence did not signal after its feedback (%d)",
-              (unsigned long long)fence->base.id, result);
-   fence->host_pending = false;
-}
-
-void
-pvk_fence_mark_submitted(VkFence _fence)
-{
-   struct pvk_fence *fence = pvk_fence_from_handle(_fence);
-   if (fence && fence->feedback_slot >= 0)
-      fence->host_pending = true;
-}
-
-/* vkDestroyFence: asynchronous once the renderer's fence retired (see pvk_fence_retire_host). */
+/* vkDestroyFence: asynchronous (a fence with a slot was never given to the renderer to signal). */
 VKAPI_ATTR void VKAPI_CALL
 pvk_DestroyFence(VkDevice _device, VkFence _fence, const VkAllocationCallbacks *pAllocator)
 {
@@ -121,8 +84,7 @@ pvk_DestroyFence(VkDevice _device, VkFence _fence, const VkAllocationCallbacks *
    struct pvk_fence *fence = pvk_fence_from_handle(_fence);
    if (!fence)
       return;
-   pvk_fence_retire_host(fence);
-   pvk_feedback_slot_free(dev, fence->feedback_slot, fence->feedback_cmd, fence->feedback_family);
+   pvk_feedback_slot_free(dev, fence->feedback_slot);
    vn_async_vkDestroyFence(dev->ring, _device, _fence, NULL);
    pvk_free(pvk_device_alloc(dev, pAllocator), fence);
 }
@@ -133,24 +95,15 @@ pvk_fence_feedback_cmd(struct pvk_queue *queue, VkFence _fence)
    struct pvk_fence *fence = pvk_fence_from_handle(_fence);
    if (!fence || fence->feedback_slot < 0)
       return VK_NULL_HANDLE;
-   struct pvk_device *dev = queue->device;
-   if (fence->feedback_cmd && fence->feedback_family == queue->family)
-      return fence->feedback_cmd;
-   if (fence->feedback_cmd) {
-      /* submitted to another family before: its command buffer cannot run here */
-      pvk_fence_retire_host(fence);
-      pvk_feedback_slot_free(dev, -1, fence->feedback_cmd, fence->feedback_family);
-      fence->feedback_cmd = VK_NULL_HANDLE;
-   }
    VkCommandBuffer cmd;
-   if (pvk_feedback_record(dev, fence->feedback_slot, queue->family, &cmd) != VK_SUCCESS) {
-      /* no feedback for this fence from now on: its status is asked from the renderer */
-      pvk_feedback_slot_free(dev, fence->feedback_slot, VK_NULL_HANDLE, 0);
+   if (pvk_feedback_cmd(queue->device, fence->feedback_slot, queue->family, &cmd) != VK_SUCCESS) {
+      /* no feedback for this fence from now on: the renderer signals it, and is asked */
+      pvk_log("fence %llu: no feedback command buffer, falling back to asking the renderer",
+              (unsigned long long)fence->base.id);
+      pvk_feedback_slot_free(queue->device, fence->feedback_slot);
       fence->feedback_slot = -1;
       return VK_NULL_HANDLE;
    }
-   fence->feedback_cmd = cmd;
-   fence->feedback_family = queue->family;
    return cmd;
 }
 
@@ -161,10 +114,8 @@ pvk_ResetFences(VkDevice _device, uint32_t fenceCount, const VkFence *pFences)
    struct pvk_device *dev = pvk_device_from_handle(_device);
    for (uint32_t i = 0; i < fenceCount; i++) {
       struct pvk_fence *fence = pvk_fence_from_handle(pFences[i]);
-      if (fence->feedback_slot < 0)
-         continue;
-      pvk_fence_retire_host(fence);
-      pvk_feedback_slot_set(dev, fence->feedback_slot, VK_NOT_READY);
+      if (fence->feedback_slot >= 0)
+         pvk_feedback_slot_set(dev, fence->feedback_slot, VK_NOT_READY);
    }
    vn_async_vkResetFences(dev->ring, _device, fenceCount, pFences);
    return VK_SUCCESS;
