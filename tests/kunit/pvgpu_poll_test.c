@@ -129,8 +129,10 @@ static void pvgpu_poll_test_done_first(struct kunit *test)
  * On the device: N synchronous GET_DISPLAY_INFO round trips, each waiting
  * with a 5 ms busy-poll. Per command the virtqueue code issues a bounded
  * number of barriers (virtio_wmb on add, virtio_mb on kick, virtio_rmb and
- * virtio_store_mb when the poll reaps, virtio_mb in enable_cb): at most 5,
- * whatever the spin count.
+ * virtio_store_mb when the poll reaps, virtio_mb in enable_cb), plus one more
+ * when a completion lands while callbacks are re-enabled and the reap loop
+ * runs again: at most 6, whatever the spin count (seen: 161 for 32 commands
+ * with 880 spins, so the 5-per-command bound was one short).
  */
 static void pvgpu_poll_test_device_barriers_bounded(struct kunit *test)
 {
@@ -156,7 +158,7 @@ static void pvgpu_poll_test_device_barriers_bounded(struct kunit *test)
 
 	kunit_info(test, "%u commands: %llu spins, %llu barriers", n,
 		   s1 - s0, b1 - b0);
-	KUNIT_EXPECT_LE(test, b1 - b0, 5ull * n);
+	KUNIT_EXPECT_LE(test, b1 - b0, 6ull * n);
 	KUNIT_EXPECT_GE(test, b1 - b0, 2ull * n);	/* counted at all */
 }
 
