@@ -15,13 +15,10 @@ mode=${1:-guest}
 bench=$top/build/icd/tests/pvk_bench_device
 [ -x "$bench" ] || { echo "bench_device: $bench is not built"; exit 1; }
 
-manifest() {
-	case "$1" in
-	pvk) echo "$top/build/icd/pvk_devenv_icd.json" ;;
-	venus) echo /usr/share/vulkan/icd.d/virtio_icd.json ;;
-	lavapipe) ls /usr/share/vulkan/icd.d/lvp_icd*.json | head -n1 ;;
-	esac
-}
+# The manifests come from scripts/lib.sh (icd_manifest), as for the runners.
+. "$top/scripts/lib.sh"
+set +e +o pipefail
+manifest() { icd_manifest "${1/lavapipe/lvp}"; }	# this script calls lavapipe what lib.sh calls lvp
 
 case "$mode" in
 guest) icds="venus pvk" ;;

@@ -13,18 +13,15 @@ bench=$top/build/icd/tests/pvk_bench
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-manifest() {
-	case "$1" in
-	pvk) echo "$top/build/icd/pvk_devenv_icd.json" ;;
-	venus) echo /usr/share/vulkan/icd.d/virtio_icd.json ;;
-	esac
-}
+# The manifests come from scripts/lib.sh (icd_manifest), as for the runners.
+. "$top/scripts/lib.sh"
+set +e +o pipefail
 
 for r in $(seq "$rounds"); do
 	for icd in venus pvk; do
 		case "$mode" in
 		vtest) "$top/scripts/vtest" --icd "$icd" --timeout 120 -- "$bench" -n "$n" 2>/dev/null ;;
-		guest) env VK_DRIVER_FILES="$(manifest $icd)" VK_ICD_FILENAMES="$(manifest $icd)" "$bench" -n "$n" 2>/dev/null ;;
+		guest) env VK_DRIVER_FILES="$(icd_manifest $icd)" VK_ICD_FILENAMES="$(icd_manifest $icd)" "$bench" -n "$n" 2>/dev/null ;;
 		*) echo "usage: $0 vtest|guest"; exit 2 ;;
 		esac | sed "s/^RESULT /RESULT icd=$icd /" >>"$out"
 	done
