@@ -773,6 +773,85 @@ VkFramebuffer vkt_framebuffer(struct vkt *t, VkRenderPass render_pass, const str
 	return framebuffer;
 }
 
+void vkt_target_create(struct vkt *t, struct vkt_target *rt, VkFormat format, uint32_t width, uint32_t height,
+		       bool readback)
+{
+	memset(rt, 0, sizeof(*rt));
+	vkt_image_create(t, &rt->image, format, width, height,
+			 VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT);
+	rt->render_pass = vkt_color_render_pass(t, format);
+	rt->framebuffer = vkt_framebuffer(t, rt->render_pass, &rt->image);
+	if (readback) {
+		VkDeviceSize size = (VkDeviceSize)width * height * 4;
+
+		vkt_buffer_create(t, &rt->readback, size, VK_BUFFER_USAGE_TRANSFER_DST_BIT, true);
+		memset(rt->readback.map, 0, size);
+		vkt_buffer_flush(t, &rt->readback);
+	}
+}
+
+void vkt_target_destroy(struct vkt *t, struct vkt_target *rt)
+{
+	if (rt->readback.buffer)
+		vkt_buffer_destroy(t, &rt->readback);
+	vkDestroyFramebuffer(t->device, rt->framebuffer, NULL);
+	vkDestroyRenderPass(t->device, rt->render_pass, NULL);
+	vkt_image_destroy(t, &rt->image);
+	memset(rt, 0, sizeof(*rt));
+}
+
+void vkt_cmd_begin_target(VkCommandBuffer cmd, const struct vkt_target *rt, const float *clear_rgba)
+{
+	VkClearValue clear = { .color = { .float32 = { 0.0f, 0.0f, 0.0f, 0.0f } } };
+	VkRenderPassBeginInfo begin = {
+		.sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
+		.renderPass = rt->render_pass,
+		.framebuffer = rt->framebuffer,
+		.renderArea = { { 0, 0 }, { rt->image.width, rt->image.height } },
+		.clearValueCount = 1,
+		.pClearValues = &clear,
+	};
+
+	if (clear_rgba)
+		memcpy(clear.color.float32, clear_rgba, sizeof(clear.color.float32));
+	vkCmdBeginRenderPass(cmd, &begin, VK_SUBPASS_CONTENTS_INLINE);
+}
+
+void vkt_cmd_end_target_readback(VkCommandBuffer cmd, const struct vkt_target *rt)
+{
+	vkCmdEndRenderPass(cmd);
+	vkt_cmd_copy_image_to_buffer(cmd, &rt->image, rt->readback.buffer);
+}
+
+void vkt_graphics_create(struct vkt *t, struct vkt_graphics *g, const struct vkt_target *rt,
+			 const struct vkt_graphics_desc *desc)
+{
+	VkPushConstantRange push_range = { VK_SHADER_STAGE_FRAGMENT_BIT, 0, desc->push_size };
+	VkPipelineLayoutCreateInfo layout_info = {
+		.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
+		.setLayoutCount = desc->set_layout ? 1 : 0,
+		.pSetLayouts = desc->set_layout ? &desc->set_layout : NULL,
+		.pushConstantRangeCount = desc->push_size ? 1 : 0,
+		.pPushConstantRanges = desc->push_size ? &push_range : NULL,
+	};
+
+	memset(g, 0, sizeof(*g));
+	VKT_CHECK(t, vkCreatePipelineLayout(t->device, &layout_info, NULL, &g->layout));
+	g->vs = vkt_shader_module(t, desc->vs_code, desc->vs_size);
+	g->fs = vkt_shader_module(t, desc->fs_code, desc->fs_size);
+	g->pipeline = vkt_graphics_pipeline(t, rt->render_pass, g->layout, g->vs, g->fs, desc->vertex_input,
+					    rt->image.width, rt->image.height);
+}
+
+void vkt_graphics_destroy(struct vkt *t, struct vkt_graphics *g)
+{
+	vkDestroyPipeline(t->device, g->pipeline, NULL);
+	vkDestroyShaderModule(t->device, g->fs, NULL);
+	vkDestroyShaderModule(t->device, g->vs, NULL);
+	vkDestroyPipelineLayout(t->device, g->layout, NULL);
+	memset(g, 0, sizeof(*g));
+}
+
 void vkt_compute_create(struct vkt *t, struct vkt_compute *c, const uint32_t *code, size_t code_size,
 			const struct vkt_buffer *const *buffers, uint32_t buffer_count, uint32_t push_size)
 {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Shared helpers of the tests/vk programs: instance and device creation on the first physical device,
- * memory-type selection, buffers and images with their memory, one-shot command buffers, bounded waits,
- * and the single result line each program prints.
+ * memory-type selection, buffers and images with their memory, offscreen render targets and the graphics
+ * pipelines that draw into them, compute pipelines, one-shot command buffers, bounded waits, and the
+ * single result line each program prints.
  *
  * Every program runs on whatever ICD the Vulkan loader selects (VK_DRIVER_FILES / VK_ICD_FILENAMES),
  * needs at most Vulkan 1.2 and no window system (vk_swapchain uses X11 when DISPLAY is set). A failing
@@ -150,6 +151,45 @@ VkPipeline vkt_graphics_pipeline(struct vkt *t, VkRenderPass render_pass, VkPipe
 				 const VkPipelineVertexInputStateCreateInfo *vertex_input, uint32_t width,
 				 uint32_t height);
 VkFramebuffer vkt_framebuffer(struct vkt *t, VkRenderPass render_pass, const struct vkt_image *img);
+
+/* An offscreen colour target of width x height texels of a 4-byte format: the image (colour attachment,
+ * transfer source), its vkt_color_render_pass and framebuffer, and, when asked for, a host-visible
+ * readback buffer of width * height * 4 bytes, zeroed so that a copy that never happened shows. */
+struct vkt_target {
+	struct vkt_image image;
+	VkRenderPass render_pass;
+	VkFramebuffer framebuffer;
+	struct vkt_buffer readback; /* all zero without readback */
+};
+void vkt_target_create(struct vkt *t, struct vkt_target *rt, VkFormat format, uint32_t width, uint32_t height,
+		       bool readback);
+void vkt_target_destroy(struct vkt *t, struct vkt_target *rt);
+/* Records vkCmdBeginRenderPass over the whole target (inline contents), cleared to clear_rgba (float
+ * components; NULL: transparent black). */
+void vkt_cmd_begin_target(VkCommandBuffer cmd, const struct vkt_target *rt, const float *clear_rgba);
+/* Records vkCmdEndRenderPass, then the copy of the image into the readback buffer with its
+ * transfer->host barrier (vkt_cmd_copy_image_to_buffer); after the submission completes,
+ * vkt_buffer_invalidate(t, &rt->readback) and read rt->readback.map. */
+void vkt_cmd_end_target_readback(VkCommandBuffer cmd, const struct vkt_target *rt);
+
+/* A graphics pipeline drawing into a vkt_target, with what it owns: both shader modules and a pipeline
+ * layout with at most one descriptor set layout and push constants for the fragment stage. */
+struct vkt_graphics_desc {
+	const uint32_t *vs_code, *fs_code; /* SPIR-V */
+	size_t vs_size, fs_size;	   /* bytes */
+	VkDescriptorSetLayout set_layout;  /* set 0, or VK_NULL_HANDLE for none (not owned) */
+	uint32_t push_size;		   /* bytes of fragment-stage push constants at offset 0; 0: none */
+	/* NULL: vertices generated from gl_VertexIndex */
+	const VkPipelineVertexInputStateCreateInfo *vertex_input;
+};
+struct vkt_graphics {
+	VkShaderModule vs, fs;
+	VkPipelineLayout layout;
+	VkPipeline pipeline; /* vkt_graphics_pipeline with a viewport over the whole target */
+};
+void vkt_graphics_create(struct vkt *t, struct vkt_graphics *g, const struct vkt_target *rt,
+			 const struct vkt_graphics_desc *desc);
+void vkt_graphics_destroy(struct vkt *t, struct vkt_graphics *g);
 
 /* A compute pipeline over storage buffers bound at bindings 0..n-1 of set 0, with push constants. */
 struct vkt_compute {

@@ -26,24 +26,25 @@
 
 static const char *check_occlusion(struct vkt *t, bool precise, uint64_t host[3], char *msg, size_t len)
 {
-	struct vkt_image target;
+	struct vkt_target target;
+	struct vkt_graphics full;
 	struct vkt_buffer copy;
 
-	vkt_image_create(t, &target, VK_FORMAT_R8G8B8A8_UNORM, WIDTH, HEIGHT,
-			 VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT);
+	vkt_target_create(t, &target, VK_FORMAT_R8G8B8A8_UNORM, WIDTH, HEIGHT, false);
 	vkt_buffer_create(t, &copy, 3 * sizeof(uint64_t), VK_BUFFER_USAGE_TRANSFER_DST_BIT, true);
 	memset(copy.map, 0xff, 3 * sizeof(uint64_t));
 	vkt_buffer_flush(t, &copy);
 
-	VkRenderPass render_pass = vkt_color_render_pass(t, target.format);
-	VkFramebuffer framebuffer = vkt_framebuffer(t, render_pass, &target);
-	VkPipelineLayoutCreateInfo layout_info = { .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO };
-	VkPipelineLayout layout;
-	VKT_CHECK(t, vkCreatePipelineLayout(t->device, &layout_info, NULL, &layout));
-	VkShaderModule vs = vkt_shader_module(t, fullscreen_vs, sizeof(fullscreen_vs));
-	VkShaderModule fs = vkt_shader_module(t, flat_fs, sizeof(flat_fs));
-	VkPipeline full = vkt_graphics_pipeline(t, render_pass, layout, vs, fs, NULL, WIDTH, HEIGHT);
-	VkPipeline small = vkt_graphics_pipeline(t, render_pass, layout, vs, fs, NULL, SMALL_W, SMALL_H);
+	struct vkt_graphics_desc full_desc = {
+		.vs_code = fullscreen_vs,
+		.vs_size = sizeof(fullscreen_vs),
+		.fs_code = flat_fs,
+		.fs_size = sizeof(flat_fs),
+	};
+	vkt_graphics_create(t, &full, &target, &full_desc);
+	/* The same draw through a SMALL_W x SMALL_H viewport. */
+	VkPipeline small = vkt_graphics_pipeline(t, target.render_pass, full.layout, full.vs, full.fs, NULL, SMALL_W,
+						 SMALL_H);
 
 	VkQueryPoolCreateInfo pool_info = {
 		.sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO,
@@ -53,20 +54,11 @@ static const char *check_occlusion(struct vkt *t, bool precise, uint64_t host[3]
 	VkQueryPool pool;
 	VKT_CHECK(t, vkCreateQueryPool(t->device, &pool_info, NULL, &pool));
 
-	VkClearValue clear = { .color = { .float32 = { 0, 0, 0, 0 } } };
-	VkRenderPassBeginInfo begin = {
-		.sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
-		.renderPass = render_pass,
-		.framebuffer = framebuffer,
-		.renderArea = { { 0, 0 }, { WIDTH, HEIGHT } },
-		.clearValueCount = 1,
-		.pClearValues = &clear,
-	};
 	VkQueryControlFlags control = precise ? VK_QUERY_CONTROL_PRECISE_BIT : 0;
 	VkCommandBuffer cmd = vkt_begin_one_shot(t);
 	vkCmdResetQueryPool(cmd, pool, 0, 3);
-	vkCmdBeginRenderPass(cmd, &begin, VK_SUBPASS_CONTENTS_INLINE);
-	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, full);
+	vkt_cmd_begin_target(cmd, &target, NULL);
+	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, full.pipeline);
 	vkCmdBeginQuery(cmd, pool, 0, control);
 	vkCmdDraw(cmd, 3, 1, 0, 0);
 	vkCmdEndQuery(cmd, pool, 0);
@@ -90,14 +82,9 @@ static const char *check_occlusion(struct vkt *t, bool precise, uint64_t host[3]
 
 	vkDestroyQueryPool(t->device, pool, NULL);
 	vkDestroyPipeline(t->device, small, NULL);
-	vkDestroyPipeline(t->device, full, NULL);
-	vkDestroyShaderModule(t->device, fs, NULL);
-	vkDestroyShaderModule(t->device, vs, NULL);
-	vkDestroyPipelineLayout(t->device, layout, NULL);
-	vkDestroyFramebuffer(t->device, framebuffer, NULL);
-	vkDestroyRenderPass(t->device, render_pass, NULL);
+	vkt_graphics_destroy(t, &full);
 	vkt_buffer_destroy(t, &copy);
-	vkt_image_destroy(t, &target);
+	vkt_target_destroy(t, &target);
 
 	for (int i = 0; i < 3; i++) {
 		if (host[i] != device[i]) {

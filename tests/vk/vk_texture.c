@@ -23,8 +23,10 @@
 int main(void)
 {
 	struct vkt t;
-	struct vkt_image texture, target;
-	struct vkt_buffer staging, readback;
+	struct vkt_image texture;
+	struct vkt_target target;
+	struct vkt_graphics draw;
+	struct vkt_buffer staging;
 
 	vkt_init(&t, "vk_texture", NULL);
 	uint32_t state = vkt_seed(&t);
@@ -34,14 +36,10 @@ int main(void)
 	for (uint32_t i = 0; i < TEX_W * TEX_H; i++)
 		texels[i] = vkt_rand(&state);
 	vkt_buffer_flush(&t, &staging);
-	vkt_buffer_create(&t, &readback, TARGET_W * TARGET_H * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT, true);
-	memset(readback.map, 0, TARGET_W * TARGET_H * 4);
-	vkt_buffer_flush(&t, &readback);
 
 	vkt_image_create(&t, &texture, VK_FORMAT_R8G8B8A8_UNORM, TEX_W, TEX_H,
 			 VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_SAMPLED_BIT);
-	vkt_image_create(&t, &target, VK_FORMAT_R8G8B8A8_UNORM, TARGET_W, TARGET_H,
-			 VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT);
+	vkt_target_create(&t, &target, VK_FORMAT_R8G8B8A8_UNORM, TARGET_W, TARGET_H, true);
 
 	VkSamplerCreateInfo sampler_info = {
 		.sType = VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO,
@@ -66,16 +64,6 @@ int main(void)
 	};
 	VkDescriptorSetLayout set_layout;
 	VKT_CHECK(&t, vkCreateDescriptorSetLayout(t.device, &set_layout_info, NULL, &set_layout));
-	VkPushConstantRange push_range = { VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(float) * 2 };
-	VkPipelineLayoutCreateInfo layout_info = {
-		.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-		.setLayoutCount = 1,
-		.pSetLayouts = &set_layout,
-		.pushConstantRangeCount = 1,
-		.pPushConstantRanges = &push_range,
-	};
-	VkPipelineLayout layout;
-	VKT_CHECK(&t, vkCreatePipelineLayout(t.device, &layout_info, NULL, &layout));
 
 	VkDescriptorPoolSize pool_size = { VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1 };
 	VkDescriptorPoolCreateInfo pool_info = {
@@ -104,11 +92,15 @@ int main(void)
 	};
 	vkUpdateDescriptorSets(t.device, 1, &write, 0, NULL);
 
-	VkRenderPass render_pass = vkt_color_render_pass(&t, target.format);
-	VkFramebuffer framebuffer = vkt_framebuffer(&t, render_pass, &target);
-	VkShaderModule vs = vkt_shader_module(&t, fullscreen_vs, sizeof(fullscreen_vs));
-	VkShaderModule fs = vkt_shader_module(&t, texture_fs, sizeof(texture_fs));
-	VkPipeline pipeline = vkt_graphics_pipeline(&t, render_pass, layout, vs, fs, NULL, TARGET_W, TARGET_H);
+	struct vkt_graphics_desc draw_desc = {
+		.vs_code = fullscreen_vs,
+		.vs_size = sizeof(fullscreen_vs),
+		.fs_code = texture_fs,
+		.fs_size = sizeof(texture_fs),
+		.set_layout = set_layout,
+		.push_size = sizeof(float) * 2,
+	};
+	vkt_graphics_create(&t, &draw, &target, &draw_desc);
 
 	/* Upload in its own submission, then draw and read back in a second one: the upload must be
 	 * complete and visible to a later command buffer. */
@@ -128,27 +120,17 @@ int main(void)
 	vkt_end_one_shot(&t, cmd);
 
 	float target_size[2] = { (float)TARGET_W, (float)TARGET_H };
-	VkClearValue clear_value = { .color = { .float32 = { 0.0f, 0.0f, 0.0f, 0.0f } } };
-	VkRenderPassBeginInfo begin = {
-		.sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
-		.renderPass = render_pass,
-		.framebuffer = framebuffer,
-		.renderArea = { { 0, 0 }, { TARGET_W, TARGET_H } },
-		.clearValueCount = 1,
-		.pClearValues = &clear_value,
-	};
 	cmd = vkt_begin_one_shot(&t);
-	vkCmdBeginRenderPass(cmd, &begin, VK_SUBPASS_CONTENTS_INLINE);
-	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline);
-	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, layout, 0, 1, &set, 0, NULL);
-	vkCmdPushConstants(cmd, layout, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(target_size), target_size);
+	vkt_cmd_begin_target(cmd, &target, NULL);
+	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, draw.pipeline);
+	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, draw.layout, 0, 1, &set, 0, NULL);
+	vkCmdPushConstants(cmd, draw.layout, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(target_size), target_size);
 	vkCmdDraw(cmd, 3, 1, 0, 0);
-	vkCmdEndRenderPass(cmd);
-	vkt_cmd_copy_image_to_buffer(cmd, &target, readback.buffer);
+	vkt_cmd_end_target_readback(cmd, &target);
 	vkt_end_one_shot(&t, cmd);
-	vkt_buffer_invalidate(&t, &readback);
+	vkt_buffer_invalidate(&t, &target.readback);
 
-	const uint8_t *pixels = readback.map;
+	const uint8_t *pixels = target.readback.map;
 	const uint8_t *tex_bytes = staging.map;
 	uint32_t bad = 0, bad_x = 0, bad_y = 0;
 	const uint8_t *bad_expected = NULL, *bad_got = NULL;
@@ -176,18 +158,12 @@ int main(void)
 			 TEX_W, TEX_H, TARGET_W, TARGET_H, bad, bad_x, bad_y, bad_expected[0], bad_expected[1],
 			 bad_expected[2], bad_expected[3], bad_got[0], bad_got[1], bad_got[2], bad_got[3]);
 
-	vkDestroyPipeline(t.device, pipeline, NULL);
-	vkDestroyShaderModule(t.device, fs, NULL);
-	vkDestroyShaderModule(t.device, vs, NULL);
-	vkDestroyFramebuffer(t.device, framebuffer, NULL);
-	vkDestroyRenderPass(t.device, render_pass, NULL);
+	vkt_graphics_destroy(&t, &draw);
 	vkDestroyDescriptorPool(t.device, pool, NULL);
-	vkDestroyPipelineLayout(t.device, layout, NULL);
 	vkDestroyDescriptorSetLayout(t.device, set_layout, NULL);
 	vkDestroySampler(t.device, sampler, NULL);
-	vkt_image_destroy(&t, &target);
+	vkt_target_destroy(&t, &target);
 	vkt_image_destroy(&t, &texture);
-	vkt_buffer_destroy(&t, &readback);
 	vkt_buffer_destroy(&t, &staging);
 
 	if (bad)

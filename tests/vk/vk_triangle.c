@@ -62,8 +62,9 @@ static void random_color(uint32_t *state, uint8_t out[4])
 int main(void)
 {
 	struct vkt t;
-	struct vkt_image target;
-	struct vkt_buffer vertices, readback;
+	struct vkt_target target;
+	struct vkt_graphics draw;
+	struct vkt_buffer vertices;
 
 	vkt_init(&t, "vk_triangle", NULL);
 	uint32_t state = vkt_seed(&t);
@@ -89,23 +90,8 @@ int main(void)
 		ndc[2 * i + 1] = px[i].y / HEIGHT * 2.0f - 1.0f; /* Vulkan: NDC y = -1 is the top row */
 	}
 	vkt_buffer_flush(&t, &vertices);
-	vkt_buffer_create(&t, &readback, WIDTH * HEIGHT * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT, true);
-	memset(readback.map, 0, WIDTH * HEIGHT * 4);
-	vkt_buffer_flush(&t, &readback);
+	vkt_target_create(&t, &target, VK_FORMAT_R8G8B8A8_UNORM, WIDTH, HEIGHT, true);
 
-	vkt_image_create(&t, &target, VK_FORMAT_R8G8B8A8_UNORM, WIDTH, HEIGHT,
-			 VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT);
-	VkRenderPass render_pass = vkt_color_render_pass(&t, target.format);
-	VkFramebuffer framebuffer = vkt_framebuffer(&t, render_pass, &target);
-
-	VkPushConstantRange push_range = { VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(float) * 4 };
-	VkPipelineLayoutCreateInfo layout_info = {
-		.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-		.pushConstantRangeCount = 1,
-		.pPushConstantRanges = &push_range,
-	};
-	VkPipelineLayout layout;
-	VKT_CHECK(&t, vkCreatePipelineLayout(t.device, &layout_info, NULL, &layout));
 	VkVertexInputBindingDescription binding = { 0, sizeof(float) * 2, VK_VERTEX_INPUT_RATE_VERTEX };
 	VkVertexInputAttributeDescription attribute = { 0, 0, VK_FORMAT_R32G32_SFLOAT, 0 };
 	VkPipelineVertexInputStateCreateInfo vertex_input = {
@@ -115,37 +101,33 @@ int main(void)
 		.vertexAttributeDescriptionCount = 1,
 		.pVertexAttributeDescriptions = &attribute,
 	};
-	VkShaderModule vs = vkt_shader_module(&t, triangle_vs, sizeof(triangle_vs));
-	VkShaderModule fs = vkt_shader_module(&t, triangle_fs, sizeof(triangle_fs));
-	VkPipeline pipeline = vkt_graphics_pipeline(&t, render_pass, layout, vs, fs, &vertex_input, WIDTH, HEIGHT);
+	struct vkt_graphics_desc draw_desc = {
+		.vs_code = triangle_vs,
+		.vs_size = sizeof(triangle_vs),
+		.fs_code = triangle_fs,
+		.fs_size = sizeof(triangle_fs),
+		.push_size = sizeof(float) * 4,
+		.vertex_input = &vertex_input,
+	};
+	vkt_graphics_create(&t, &draw, &target, &draw_desc);
 
-	float color_f[4];
-	VkClearValue clear_value;
+	float color_f[4], clear_f[4];
 	for (int i = 0; i < 4; i++) {
 		color_f[i] = color[i] / 255.0f;
-		clear_value.color.float32[i] = clear[i] / 255.0f;
+		clear_f[i] = clear[i] / 255.0f;
 	}
-	VkRenderPassBeginInfo begin = {
-		.sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
-		.renderPass = render_pass,
-		.framebuffer = framebuffer,
-		.renderArea = { { 0, 0 }, { WIDTH, HEIGHT } },
-		.clearValueCount = 1,
-		.pClearValues = &clear_value,
-	};
 	VkDeviceSize zero = 0;
 	VkCommandBuffer cmd = vkt_begin_one_shot(&t);
-	vkCmdBeginRenderPass(cmd, &begin, VK_SUBPASS_CONTENTS_INLINE);
-	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline);
+	vkt_cmd_begin_target(cmd, &target, clear_f);
+	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, draw.pipeline);
 	vkCmdBindVertexBuffers(cmd, 0, 1, &vertices.buffer, &zero);
-	vkCmdPushConstants(cmd, layout, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(color_f), color_f);
+	vkCmdPushConstants(cmd, draw.layout, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(color_f), color_f);
 	vkCmdDraw(cmd, 3, 1, 0, 0);
-	vkCmdEndRenderPass(cmd);
-	vkt_cmd_copy_image_to_buffer(cmd, &target, readback.buffer);
+	vkt_cmd_end_target_readback(cmd, &target);
 	vkt_end_one_shot(&t, cmd);
-	vkt_buffer_invalidate(&t, &readback);
+	vkt_buffer_invalidate(&t, &target.readback);
 
-	const uint8_t *pixels = readback.map;
+	const uint8_t *pixels = target.readback.map;
 	uint32_t inside = 0, outside = 0, bad = 0, bad_x = 0, bad_y = 0;
 	uint8_t bad_expected[4] = { 0 }, bad_got[4] = { 0 };
 	for (uint32_t y = 0; y < HEIGHT; y++) {
@@ -171,14 +153,8 @@ int main(void)
 		}
 	}
 
-	vkDestroyPipeline(t.device, pipeline, NULL);
-	vkDestroyShaderModule(t.device, fs, NULL);
-	vkDestroyShaderModule(t.device, vs, NULL);
-	vkDestroyPipelineLayout(t.device, layout, NULL);
-	vkDestroyFramebuffer(t.device, framebuffer, NULL);
-	vkDestroyRenderPass(t.device, render_pass, NULL);
-	vkt_image_destroy(&t, &target);
-	vkt_buffer_destroy(&t, &readback);
+	vkt_graphics_destroy(&t, &draw);
+	vkt_target_destroy(&t, &target);
 	vkt_buffer_destroy(&t, &vertices);
 
 	if (bad)
