@@ -15,64 +15,9 @@ PVK_DEFINE_ASYNC_CREATE_DESTROY(buffer, VkBuffer, Buffer, VkBufferCreateInfo, VK
 PVK_DEFINE_ASYNC_OBJECT(buffer_view, VkBufferView, BufferView, VkBufferViewCreateInfo,
                         VK_OBJECT_TYPE_BUFFER_VIEW)
 
-/* vkGetBufferMemoryRequirements2: one round trip; zero requirements if the renderer is lost. */
-VKAPI_ATTR void VKAPI_CALL
-pvk_GetBufferMemoryRequirements2(VkDevice _device, const VkBufferMemoryRequirementsInfo2 *pInfo,
-                                 VkMemoryRequirements2 *pReqs)
-{
-   struct pvk_device *dev = pvk_device_from_handle(_device);
-   VkResult result;
-   PVK_CALL_CHAIN_VOID(dev->ring, result, pReqs, VkMemoryRequirements2, vkGetBufferMemoryRequirements2, _device,
-                       pInfo, pReqs);
-   if (result != VK_SUCCESS)
-      memset(&pReqs->memoryRequirements, 0, sizeof(pReqs->memoryRequirements));
-}
-
-VKAPI_ATTR void VKAPI_CALL
-pvk_GetBufferMemoryRequirements(VkDevice device, VkBuffer buffer, VkMemoryRequirements *pReqs)
-{
-   const VkBufferMemoryRequirementsInfo2 info = {
-      .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_REQUIREMENTS_INFO_2,
-      .buffer = buffer,
-   };
-   VkMemoryRequirements2 reqs = { .sType = VK_STRUCTURE_TYPE_MEMORY_REQUIREMENTS_2 };
-   pvk_GetBufferMemoryRequirements2(device, &info, &reqs);
-   *pReqs = reqs.memoryRequirements;
-}
-
-/* vkGetDeviceBufferMemoryRequirements (1.3): no buffer object needed. */
-VKAPI_ATTR void VKAPI_CALL
-pvk_GetDeviceBufferMemoryRequirements(VkDevice _device, const VkDeviceBufferMemoryRequirements *pInfo,
-                                      VkMemoryRequirements2 *pReqs)
-{
-   struct pvk_device *dev = pvk_device_from_handle(_device);
-   VkResult result;
-   PVK_CALL_CHAIN_VOID(dev->ring, result, pReqs, VkMemoryRequirements2, vkGetDeviceBufferMemoryRequirements,
-                       _device, pInfo, pReqs);
-   if (result != VK_SUCCESS)
-      memset(&pReqs->memoryRequirements, 0, sizeof(pReqs->memoryRequirements));
-}
-
-/* vkBindBufferMemory2: asynchronous (the renderer's only failure is running out of memory). */
-VKAPI_ATTR VkResult VKAPI_CALL
-pvk_BindBufferMemory2(VkDevice _device, uint32_t bindInfoCount, const VkBindBufferMemoryInfo *pBindInfos)
-{
-   struct pvk_device *dev = pvk_device_from_handle(_device);
-   vn_async_vkBindBufferMemory2(dev->ring, _device, bindInfoCount, pBindInfos);
-   return VK_SUCCESS;
-}
-
-VKAPI_ATTR VkResult VKAPI_CALL
-pvk_BindBufferMemory(VkDevice device, VkBuffer buffer, VkDeviceMemory memory, VkDeviceSize memoryOffset)
-{
-   const VkBindBufferMemoryInfo info = {
-      .sType = VK_STRUCTURE_TYPE_BIND_BUFFER_MEMORY_INFO,
-      .buffer = buffer,
-      .memory = memory,
-      .memoryOffset = memoryOffset,
-   };
-   return pvk_BindBufferMemory2(device, 1, &info);
-}
+/* vkGetBufferMemoryRequirements{,2}, vkGetDeviceBufferMemoryRequirements, vkBindBufferMemory{,2} */
+PVK_DEFINE_MEMORY_REQUIREMENTS_AND_BIND(Buffer, buffer, VK_STRUCTURE_TYPE_BUFFER_MEMORY_REQUIREMENTS_INFO_2,
+                                        VK_STRUCTURE_TYPE_BIND_BUFFER_MEMORY_INFO)
 
 /* vkGetBufferDeviceAddress (1.2): one round trip; 0 if the renderer is lost. */
 VKAPI_ATTR VkDeviceAddress VKAPI_CALL

@@ -17,93 +17,26 @@ pvk_CreateImage(VkDevice _device, const VkImageCreateInfo *pCreateInfo, const Vk
                 VkImage *pImage)
 {
    struct pvk_device *dev = pvk_device_from_handle(_device);
-   struct pvk_image *image =
-      pvk_zalloc(pAllocator ? pAllocator : &dev->alloc, sizeof(*image), VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+   struct pvk_image *image = pvk_object_zalloc(dev, pAllocator, sizeof(*image), VK_OBJECT_TYPE_IMAGE);
    if (!image)
       return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
-   pvk_object_base_init(&image->base, VK_OBJECT_TYPE_IMAGE);
    VkImage handle = pvk_image_to_handle(image);
    VkResult result;
    PVK_CALL(dev->ring, result, vkCreateImage, _device, pCreateInfo, NULL, &handle);
    if (result != VK_SUCCESS) {
-      pvk_free(pAllocator ? pAllocator : &dev->alloc, image);
+      pvk_free(pvk_device_alloc(dev, pAllocator), image);
       return pvk_error(result);
    }
    *pImage = handle;
    return VK_SUCCESS;
 }
 
-/* vkDestroyImage: asynchronous on the renderer. */
-VKAPI_ATTR void VKAPI_CALL
-pvk_DestroyImage(VkDevice _device, VkImage _image, const VkAllocationCallbacks *pAllocator)
-{
-   struct pvk_device *dev = pvk_device_from_handle(_device);
-   struct pvk_image *image = pvk_image_from_handle(_image);
-   if (!image)
-      return;
-   vn_async_vkDestroyImage(dev->ring, _device, _image, NULL);
-   pvk_free(pAllocator ? pAllocator : &dev->alloc, image);
-}
+/* vkDestroyImage */
+PVK_DEFINE_ASYNC_DESTROY(image, VkImage, Image)
 
-/* vkGetImageMemoryRequirements2: one round trip; zero requirements if the renderer is lost. */
-VKAPI_ATTR void VKAPI_CALL
-pvk_GetImageMemoryRequirements2(VkDevice _device, const VkImageMemoryRequirementsInfo2 *pInfo,
-                                VkMemoryRequirements2 *pReqs)
-{
-   struct pvk_device *dev = pvk_device_from_handle(_device);
-   VkResult result;
-   PVK_CALL_CHAIN_VOID(dev->ring, result, pReqs, VkMemoryRequirements2, vkGetImageMemoryRequirements2, _device,
-                       pInfo, pReqs);
-   if (result != VK_SUCCESS)
-      memset(&pReqs->memoryRequirements, 0, sizeof(pReqs->memoryRequirements));
-}
-
-/* vkGetImageMemoryRequirements: vkGetImageMemoryRequirements2 without a chain. */
-VKAPI_ATTR void VKAPI_CALL
-pvk_GetImageMemoryRequirements(VkDevice device, VkImage image, VkMemoryRequirements *pReqs)
-{
-   const VkImageMemoryRequirementsInfo2 info = {
-      .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_REQUIREMENTS_INFO_2,
-      .image = image,
-   };
-   VkMemoryRequirements2 reqs = { .sType = VK_STRUCTURE_TYPE_MEMORY_REQUIREMENTS_2 };
-   pvk_GetImageMemoryRequirements2(device, &info, &reqs);
-   *pReqs = reqs.memoryRequirements;
-}
-
-/* vkGetDeviceImageMemoryRequirements (1.3 / VK_KHR_maintenance4): no image object needed */
-VKAPI_ATTR void VKAPI_CALL
-pvk_GetDeviceImageMemoryRequirements(VkDevice _device, const VkDeviceImageMemoryRequirements *pInfo,
-                                     VkMemoryRequirements2 *pReqs)
-{
-   struct pvk_device *dev = pvk_device_from_handle(_device);
-   VkResult result;
-   PVK_CALL_CHAIN_VOID(dev->ring, result, pReqs, VkMemoryRequirements2, vkGetDeviceImageMemoryRequirements,
-                       _device, pInfo, pReqs);
-   if (result != VK_SUCCESS)
-      memset(&pReqs->memoryRequirements, 0, sizeof(pReqs->memoryRequirements));
-}
-
-/* vkBindImageMemory2: asynchronous (the renderer's only failure is running out of memory). */
-VKAPI_ATTR VkResult VKAPI_CALL
-pvk_BindImageMemory2(VkDevice _device, uint32_t bindInfoCount, const VkBindImageMemoryInfo *pBindInfos)
-{
-   struct pvk_device *dev = pvk_device_from_handle(_device);
-   vn_async_vkBindImageMemory2(dev->ring, _device, bindInfoCount, pBindInfos);
-   return VK_SUCCESS;
-}
-
-VKAPI_ATTR VkResult VKAPI_CALL
-pvk_BindImageMemory(VkDevice device, VkImage image, VkDeviceMemory memory, VkDeviceSize memoryOffset)
-{
-   const VkBindImageMemoryInfo info = {
-      .sType = VK_STRUCTURE_TYPE_BIND_IMAGE_MEMORY_INFO,
-      .image = image,
-      .memory = memory,
-      .memoryOffset = memoryOffset,
-   };
-   return pvk_BindImageMemory2(device, 1, &info);
-}
+/* vkGetImageMemoryRequirements{,2}, vkGetDeviceImageMemoryRequirements, vkBindImageMemory{,2} */
+PVK_DEFINE_MEMORY_REQUIREMENTS_AND_BIND(Image, image, VK_STRUCTURE_TYPE_IMAGE_MEMORY_REQUIREMENTS_INFO_2,
+                                        VK_STRUCTURE_TYPE_BIND_IMAGE_MEMORY_INFO)
 
 /* vkGetImageSubresourceLayout: one round trip; a zero layout if the renderer is lost. */
 VKAPI_ATTR void VKAPI_CALL

@@ -33,11 +33,11 @@ pvk_object_zalloc(const struct pvk_device *dev, const VkAllocationCallbacks *pAl
 }
 
 /*
- * vkCreate<Name>/vkDestroy<Name> for an object whose creation can only fail for lack of memory:
- * both asynchronous (Mesa does the same, e.g. vn_CreateSampler). The struct pvk_<obj> must exist.
+ * vkCreate<Name> for an object whose creation can only fail for lack of memory: asynchronous (Mesa
+ * does the same, e.g. vn_CreateSampler). The struct pvk_<obj> must exist.
  * Errors: VK_ERROR_OUT_OF_HOST_MEMORY (the renderer's own out-of-memory surfaces as device loss).
  */
-#define PVK_DEFINE_ASYNC_CREATE_DESTROY(obj, VkType, Name, InfoType, vk_object_type)                \
+#define PVK_DEFINE_ASYNC_CREATE(obj, VkType, Name, InfoType, vk_object_type)                        \
    VKAPI_ATTR VkResult VKAPI_CALL pvk_Create##Name(VkDevice _device, const InfoType *pCreateInfo,   \
                                                    const VkAllocationCallbacks *pAllocator,         \
                                                    VkType *pOut)                                    \
@@ -50,7 +50,10 @@ pvk_object_zalloc(const struct pvk_device *dev, const VkAllocationCallbacks *pAl
       vn_async_vkCreate##Name(dev->ring, _device, pCreateInfo, NULL, &handle);                      \
       *pOut = handle;                                                                               \
       return VK_SUCCESS;                                                                            \
-   }                                                                                                \
+   }
+
+/* vkDestroy<Name>: asynchronous on the renderer (destruction cannot fail); a NULL handle is ignored. */
+#define PVK_DEFINE_ASYNC_DESTROY(obj, VkType, Name)                                                 \
    VKAPI_ATTR void VKAPI_CALL pvk_Destroy##Name(VkDevice _device, VkType _handle,                   \
                                                 const VkAllocationCallbacks *pAllocator)            \
    {                                                                                                \
@@ -62,6 +65,11 @@ pvk_object_zalloc(const struct pvk_device *dev, const VkAllocationCallbacks *pAl
       pvk_free(pvk_device_alloc(dev, pAllocator), o);                                               \
    }
 
+/* vkCreate<Name> and vkDestroy<Name>, both asynchronous. */
+#define PVK_DEFINE_ASYNC_CREATE_DESTROY(obj, VkType, Name, InfoType, vk_object_type)                \
+   PVK_DEFINE_ASYNC_CREATE(obj, VkType, Name, InfoType, vk_object_type)                             \
+   PVK_DEFINE_ASYNC_DESTROY(obj, VkType, Name)
+
 /* The same for an object that is nothing but its base. */
 #define PVK_DEFINE_ASYNC_OBJECT(obj, VkType, Name, InfoType, vk_object_type)                        \
    struct pvk_##obj {                                                                               \
@@ -69,6 +77,65 @@ pvk_object_zalloc(const struct pvk_device *dev, const VkAllocationCallbacks *pAl
    };                                                                                               \
    PVK_DEFINE_HANDLE_CASTS(pvk_##obj, base, VkType, vk_object_type)                                 \
    PVK_DEFINE_ASYNC_CREATE_DESTROY(obj, VkType, Name, InfoType, vk_object_type)
+
+/*
+ * Memory requirements and binding of a resource type (Name: Buffer or Image; obj: buffer or image,
+ * the handle's member in the info structs; *_stype: the sTypes of Vk<Name>MemoryRequirementsInfo2
+ * and VkBind<Name>MemoryInfo), spec "Resource Memory Association":
+ *  - vkGet<Name>MemoryRequirements2, vkGet<Name>MemoryRequirements and (1.3, no object needed)
+ *    vkGetDevice<Name>MemoryRequirements: one round trip each, the reply's pNext chain checked first;
+ *    zero requirements if the renderer is lost.
+ *  - vkBind<Name>Memory2 and vkBind<Name>Memory: asynchronous, always VK_SUCCESS (the renderer's only
+ *    failure is running out of memory, which surfaces as device loss).
+ * Behaviour follows Mesa src/virtio/vulkan/vn_buffer.c and vn_image.c (without their caches).
+ */
+#define PVK_DEFINE_MEMORY_REQUIREMENTS_AND_BIND(Name, obj, reqs_info_stype, bind_info_stype)        \
+   VKAPI_ATTR void VKAPI_CALL pvk_Get##Name##MemoryRequirements2(                                   \
+      VkDevice _device, const Vk##Name##MemoryRequirementsInfo2 *pInfo, VkMemoryRequirements2 *pReqs) \
+   {                                                                                                \
+      struct pvk_device *dev = pvk_device_from_handle(_device);                                     \
+      VkResult result;                                                                              \
+      PVK_CALL_CHAIN_VOID(dev->ring, result, pReqs, VkMemoryRequirements2, vkGet##Name##MemoryRequirements2, \
+                          _device, pInfo, pReqs);                                                   \
+      if (result != VK_SUCCESS)                                                                     \
+         memset(&pReqs->memoryRequirements, 0, sizeof(pReqs->memoryRequirements));                  \
+   }                                                                                                \
+   VKAPI_ATTR void VKAPI_CALL pvk_Get##Name##MemoryRequirements(VkDevice device, Vk##Name _handle,  \
+                                                                VkMemoryRequirements *pReqs)        \
+   {                                                                                                \
+      const Vk##Name##MemoryRequirementsInfo2 info = { .sType = (reqs_info_stype), .obj = _handle }; \
+      VkMemoryRequirements2 reqs = { .sType = VK_STRUCTURE_TYPE_MEMORY_REQUIREMENTS_2 };            \
+      pvk_Get##Name##MemoryRequirements2(device, &info, &reqs);                                     \
+      *pReqs = reqs.memoryRequirements;                                                             \
+   }                                                                                                \
+   VKAPI_ATTR void VKAPI_CALL pvk_GetDevice##Name##MemoryRequirements(                              \
+      VkDevice _device, const VkDevice##Name##MemoryRequirements *pInfo, VkMemoryRequirements2 *pReqs) \
+   {                                                                                                \
+      struct pvk_device *dev = pvk_device_from_handle(_device);                                     \
+      VkResult result;                                                                              \
+      PVK_CALL_CHAIN_VOID(dev->ring, result, pReqs, VkMemoryRequirements2,                          \
+                          vkGetDevice##Name##MemoryRequirements, _device, pInfo, pReqs);            \
+      if (result != VK_SUCCESS)                                                                     \
+         memset(&pReqs->memoryRequirements, 0, sizeof(pReqs->memoryRequirements));                  \
+   }                                                                                                \
+   VKAPI_ATTR VkResult VKAPI_CALL pvk_Bind##Name##Memory2(VkDevice _device, uint32_t bindInfoCount, \
+                                                          const VkBind##Name##MemoryInfo *pBindInfos) \
+   {                                                                                                \
+      struct pvk_device *dev = pvk_device_from_handle(_device);                                     \
+      vn_async_vkBind##Name##Memory2(dev->ring, _device, bindInfoCount, pBindInfos);                \
+      return VK_SUCCESS;                                                                            \
+   }                                                                                                \
+   VKAPI_ATTR VkResult VKAPI_CALL pvk_Bind##Name##Memory(VkDevice device, Vk##Name _handle,         \
+                                                         VkDeviceMemory memory, VkDeviceSize memoryOffset) \
+   {                                                                                                \
+      const VkBind##Name##MemoryInfo info = {                                                       \
+         .sType = (bind_info_stype),                                                                \
+         .obj = _handle,                                                                            \
+         .memory = memory,                                                                          \
+         .memoryOffset = memoryOffset,                                                              \
+      };                                                                                            \
+      return pvk_Bind##Name##Memory2(device, 1, &info);                                             \
+   }
 
 /* ---- pvk_device_memory.c ---- */
 struct pvk_device_memory {

@@ -146,35 +146,40 @@ VkResult pvk_ring_wait_seqno(struct vn_ring *ring, uint32_t seqno);
 VkResult pvk_ring_roundtrip(struct vn_ring *ring);
 
 /*
+ * The body of every synchronous Venus call below: submit cmd with a reply and wait for it; run
+ * `check` on the reply's decoder _pvk_dec (a statement that marks it fatal when the reply would make
+ * the generated decoder write out of bounds or assert; (void)0 for none); decode unless the decoder
+ * is fatal, keeping the command's VkResult when `returns` is RESULT (VOID: the command returns
+ * nothing); finish with pvk_ring_end_reply. `result` receives the command's VkResult or the
+ * transport error (VK_ERROR_DEVICE_LOST on a corrupted or truncated reply).
+ */
+#define PVK_CALL_IMPL(ring, result, check, returns, cmd, ...)                                      \
+   do {                                                                                           \
+      struct vn_ring_submit_command _pvk_submit;                                                  \
+      vn_submit_##cmd((ring), VK_COMMAND_GENERATE_REPLY_BIT_EXT, __VA_ARGS__, &_pvk_submit);      \
+      struct vn_cs_decoder *_pvk_dec = vn_ring_get_command_reply((ring), &_pvk_submit);           \
+      if (!_pvk_dec) {                                                                            \
+         (result) = _pvk_submit.result;                                                           \
+         break;                                                                                   \
+      }                                                                                           \
+      check;                                                                                      \
+      VkResult _pvk_decoded = VK_SUCCESS;                                                         \
+      if (!vn_cs_decoder_get_fatal(_pvk_dec))                                                     \
+         PVK_DECODE_##returns(_pvk_decoded, vn_decode_##cmd##_reply(_pvk_dec, __VA_ARGS__));      \
+      (result) = pvk_ring_end_reply((ring), &_pvk_submit, _pvk_decoded);                          \
+   } while (0)
+#define PVK_DECODE_RESULT(var, expr) (var) = (expr)
+#define PVK_DECODE_VOID(var, expr) (expr)
+
+/*
  * A synchronous Venus call with proper errors (the generated vn_call_* map every transport failure
  * to VK_ERROR_OUT_OF_HOST_MEMORY and cannot see a corrupted reply). `result` receives the command's
  * VkResult or the transport error.
  */
-#define PVK_CALL(ring, result, cmd, ...)                                                          \
-   do {                                                                                           \
-      struct vn_ring_submit_command _pvk_submit;                                                  \
-      vn_submit_##cmd((ring), VK_COMMAND_GENERATE_REPLY_BIT_EXT, __VA_ARGS__, &_pvk_submit);      \
-      struct vn_cs_decoder *_pvk_dec = vn_ring_get_command_reply((ring), &_pvk_submit);           \
-      if (!_pvk_dec) {                                                                            \
-         (result) = _pvk_submit.result;                                                           \
-         break;                                                                                   \
-      }                                                                                           \
-      (result) = pvk_ring_end_reply((ring), &_pvk_submit, vn_decode_##cmd##_reply(_pvk_dec, __VA_ARGS__)); \
-   } while (0)
+#define PVK_CALL(ring, result, cmd, ...) PVK_CALL_IMPL(ring, result, (void)0, RESULT, cmd, __VA_ARGS__)
 
 /* Same for commands returning void; `result` still receives the transport status. */
-#define PVK_CALL_VOID(ring, result, cmd, ...)                                                     \
-   do {                                                                                           \
-      struct vn_ring_submit_command _pvk_submit;                                                  \
-      vn_submit_##cmd((ring), VK_COMMAND_GENERATE_REPLY_BIT_EXT, __VA_ARGS__, &_pvk_submit);      \
-      struct vn_cs_decoder *_pvk_dec = vn_ring_get_command_reply((ring), &_pvk_submit);           \
-      if (!_pvk_dec) {                                                                            \
-         (result) = _pvk_submit.result;                                                           \
-         break;                                                                                   \
-      }                                                                                           \
-      vn_decode_##cmd##_reply(_pvk_dec, __VA_ARGS__);                                             \
-      (result) = pvk_ring_end_reply((ring), &_pvk_submit, VK_SUCCESS);                            \
-   } while (0)
+#define PVK_CALL_VOID(ring, result, cmd, ...) PVK_CALL_IMPL(ring, result, (void)0, VOID, cmd, __VA_ARGS__)
 
 /*
  * The generated decoders of enumerations trust the element count the renderer sends: a count
@@ -190,41 +195,20 @@ void pvk_reply_check_array(struct vn_cs_decoder *dec, size_t count_offset, uint3
 /* ... and in those of void commands: [type][u64 1][u32 count][u64 array size] */
 #define PVK_REPLY_COUNT_OFFSET_VOID 12
 
-/* PVK_CALL for enumerations: the reply's count is checked against the caller's array first. */
+/* PVK_CALL for enumerations: the reply's count is checked against the caller's array first
+ * (capacity is read before the reply is decoded into it). */
 #define PVK_CALL_ARRAY(ring, result, count_offset, capacity, array, cmd, ...)                     \
-   do {                                                                                           \
-      const uint32_t _pvk_cap = (array) ? (capacity) : 0;                                         \
-      struct vn_ring_submit_command _pvk_submit;                                                  \
-      vn_submit_##cmd((ring), VK_COMMAND_GENERATE_REPLY_BIT_EXT, __VA_ARGS__, &_pvk_submit);      \
-      struct vn_cs_decoder *_pvk_dec = vn_ring_get_command_reply((ring), &_pvk_submit);           \
-      if (!_pvk_dec) {                                                                            \
-         (result) = _pvk_submit.result;                                                           \
-         break;                                                                                   \
-      }                                                                                           \
-      pvk_reply_check_array(_pvk_dec, (count_offset), _pvk_cap, (array) != NULL);                 \
-      if (vn_cs_decoder_get_fatal(_pvk_dec)) {                                                    \
-         (result) = pvk_ring_end_reply((ring), &_pvk_submit, VK_SUCCESS);                         \
-         break;                                                                                   \
-      }                                                                                           \
-      (result) = pvk_ring_end_reply((ring), &_pvk_submit, vn_decode_##cmd##_reply(_pvk_dec, __VA_ARGS__)); \
-   } while (0)
+   PVK_CALL_IMPL(ring, result,                                                                    \
+                 pvk_reply_check_array(_pvk_dec, (count_offset), (array) ? (capacity) : 0,        \
+                                       (array) != NULL),                                          \
+                 RESULT, cmd, __VA_ARGS__)
 
 /* Same for void enumerations (vkGetPhysicalDeviceQueueFamilyProperties2). */
 #define PVK_CALL_ARRAY_VOID(ring, result, capacity, array, cmd, ...)                              \
-   do {                                                                                           \
-      const uint32_t _pvk_cap = (array) ? (capacity) : 0;                                         \
-      struct vn_ring_submit_command _pvk_submit;                                                  \
-      vn_submit_##cmd((ring), VK_COMMAND_GENERATE_REPLY_BIT_EXT, __VA_ARGS__, &_pvk_submit);      \
-      struct vn_cs_decoder *_pvk_dec = vn_ring_get_command_reply((ring), &_pvk_submit);           \
-      if (!_pvk_dec) {                                                                            \
-         (result) = _pvk_submit.result;                                                           \
-         break;                                                                                   \
-      }                                                                                           \
-      pvk_reply_check_array(_pvk_dec, PVK_REPLY_COUNT_OFFSET_VOID, _pvk_cap, (array) != NULL);    \
-      if (!vn_cs_decoder_get_fatal(_pvk_dec))                                                     \
-         vn_decode_##cmd##_reply(_pvk_dec, __VA_ARGS__);                                          \
-      (result) = pvk_ring_end_reply((ring), &_pvk_submit, VK_SUCCESS);                            \
-   } while (0)
+   PVK_CALL_IMPL(ring, result,                                                                    \
+                 pvk_reply_check_array(_pvk_dec, PVK_REPLY_COUNT_OFFSET_VOID,                     \
+                                       (array) ? (capacity) : 0, (array) != NULL),                \
+                 VOID, cmd, __VA_ARGS__)
 
 /*
  * The generated decoders find each struct of a reply's pNext chain by its sType in the caller's
@@ -239,26 +223,11 @@ void pvk_reply_check_chain(struct vn_cs_decoder *dec, size_t ptr_offset, const v
                            pvk_sizeof_pnext_fn sizeof_pnext);
 
 /* PVK_CALL/PVK_CALL_VOID for calls that return a struct chain: the chain is checked first. */
-#define PVK_CALL_CHAIN_IMPL(ring, result, ptr_offset, head, head_type, cmd, returns, ...)          \
-   do {                                                                                           \
-      struct vn_ring_submit_command _pvk_submit;                                                  \
-      vn_submit_##cmd((ring), VK_COMMAND_GENERATE_REPLY_BIT_EXT, __VA_ARGS__, &_pvk_submit);      \
-      struct vn_cs_decoder *_pvk_dec = vn_ring_get_command_reply((ring), &_pvk_submit);           \
-      if (!_pvk_dec) {                                                                            \
-         (result) = _pvk_submit.result;                                                           \
-         break;                                                                                   \
-      }                                                                                           \
-      pvk_reply_check_chain(_pvk_dec, (ptr_offset), (head), vn_sizeof_##head_type##_pnext);       \
-      VkResult _pvk_decoded = VK_SUCCESS;                                                         \
-      if (!vn_cs_decoder_get_fatal(_pvk_dec))                                                     \
-         PVK_DECODE_##returns(_pvk_decoded, vn_decode_##cmd##_reply(_pvk_dec, __VA_ARGS__));      \
-      (result) = pvk_ring_end_reply((ring), &_pvk_submit, _pvk_decoded);                          \
-   } while (0)
-#define PVK_DECODE_RESULT(var, expr) (var) = (expr)
-#define PVK_DECODE_VOID(var, expr) (expr)
-#define PVK_CALL_CHAIN(ring, result, head, head_type, cmd, ...) \
-   PVK_CALL_CHAIN_IMPL(ring, result, 8, head, head_type, cmd, RESULT, __VA_ARGS__)
-#define PVK_CALL_CHAIN_VOID(ring, result, head, head_type, cmd, ...) \
-   PVK_CALL_CHAIN_IMPL(ring, result, 4, head, head_type, cmd, VOID, __VA_ARGS__)
+#define PVK_CALL_CHAIN(ring, result, head, head_type, cmd, ...)                                   \
+   PVK_CALL_IMPL(ring, result, pvk_reply_check_chain(_pvk_dec, 8, (head), vn_sizeof_##head_type##_pnext), \
+                 RESULT, cmd, __VA_ARGS__)
+#define PVK_CALL_CHAIN_VOID(ring, result, head, head_type, cmd, ...)                              \
+   PVK_CALL_IMPL(ring, result, pvk_reply_check_chain(_pvk_dec, 4, (head), vn_sizeof_##head_type##_pnext), \
+                 VOID, cmd, __VA_ARGS__)
 
 #endif /* VN_RING_H */
