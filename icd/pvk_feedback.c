@@ -1,29 +1,52 @@
 /*
- * Feedback memory: fence status read from memory the host writes, not asked with a round trip.
- * One host-visible buffer per device holds 4-byte slots. Each slot has, per queue family, a small
- * command buffer (recorded once, simultaneous-use) that, after everything submitted before it,
- * fills the slot with VK_SUCCESS; vkQueueSubmit appends it as a last batch of every submission that
- * signals a fence owning the slot, and then gives the renderer no fence at all. The slot is written
- * before the host's submission retires, so the renderer's fence must never be pending when pvk
- * resets or destroys it: not attaching it makes both always safe, and keeping the command buffers
- * with their slot (freed only with the device) means none is ever freed or re-recorded while the
- * host may still be executing its last instructions. vkResetFences writes VK_NOT_READY from the
- * CPU. Mesa's src/virtio/vulkan/vn_feedback.c keeps fence status in memory for the same reason;
- * the code is pvk's own.
+ * Feedback memory: fence, timeline semaphore and event status read from memory the host writes, not
+ * asked with a round trip. One host-visible buffer per device holds 4-byte slots. Each slot has, per
+ * queue family, a small command buffer (recorded once, simultaneous-use) that, after everything
+ * submitted before it, fills the slot with VK_SUCCESS.
+ *  - Fences: vkQueueSubmit appends it as a last batch of every submission that signals a fence owning
+ *    the slot, and then gives the renderer no fence at all. The slot is written before the host's
+ *    submission retires, so the renderer's fence must never be pending when pvk resets or destroys
+ *    it: not attaching it makes both always safe, and keeping the command buffers with their slot
+ *    (freed only with the device) means none is ever freed or re-recorded while the host may still be
+ *    executing its last instructions. vkResetFences writes VK_NOT_READY from the CPU.
+ *  - Timeline semaphores (pvk_sync.c, pvk_queue.c): every signal a submission makes gets a slot of its
+ *    own, filled by a batch that waits for the semaphore to reach the signalled value; the counter is
+ *    the highest value whose slot was written.
+ *  - Events: vkCmdSetEvent/vkCmdResetEvent fill the event's slot with VK_EVENT_SET/VK_EVENT_RESET in
+ *    the application's command buffer, right after the event command.
+ * Mesa's src/virtio/vulkan/vn_feedback.c keeps fence, semaphore and event status in memory for the
+ * same reason; the code is pvk's own.
  *
- * Without mappable memory (vtest on a host without udmabuf) there is no feedback: fences fall back
- * to asking the renderer.
+ * Without mappable memory (vtest on a host without udmabuf) there is no feedback: fences, semaphores
+ * and events fall back to asking the renderer.
  */
 #include "pvk_objects.h"
 
-#define PVK_FEEDBACK_SLOTS 1024u
+/* 16 KiB: fences and events hold a slot for their lifetime, timeline signals while in flight */
+#define PVK_FEEDBACK_SLOTS 4096u
+
+/* how often reads of feedback memory make a round trip, to notice a dead host */
+#define PVK_FEEDBACK_LIVENESS_NS (200ll * 1000 * 1000)
+
+/* work that waits for slots to be written (pvk_feedback_defer) */
+struct pvk_feedback_deferred {
+   struct pvk_feedback_deferred *next;
+   pvk_feedback_deferred_fn fn;
+   uint64_t data;
+   uint32_t slot_count;
+   int32_t slots[];
+};
 
 struct pvk_feedback {
    VkBuffer buffer;
    VkDeviceMemory memory;
    uint32_t *slots; /* mapped: PVK_FEEDBACK_SLOTS VkResult values, written by the GPU and by us */
 
-   pthread_mutex_t mutex; /* protects used[], cmds[] and pools[] (pools are externally synchronized) */
+   /* the next time a feedback read makes a liveness round trip (relaxed: one check more or less) */
+   atomic_int_fast64_t next_liveness_ns;
+
+   pthread_mutex_t mutex; /* protects used[], cmds[], pools[] (pools are externally synchronized), deferred */
+   struct pvk_feedback_deferred *deferred;
    uint64_t used[PVK_FEEDBACK_SLOTS / 64];
    /* cmds[slot * pool_count + family]: the slot's fill for that family, recorded on first use */
    VkCommandBuffer *cmds;
@@ -65,11 +88,19 @@ pvk_feedback_create(struct pvk_device *dev)
    if (pthread_mutex_init(&fb->mutex, NULL) != 0)
       goto fail_free;
 
+   /* every queue family fills slots (event slots from the application's command buffers): concurrent
+    * sharing needs no ownership transfer (Mesa's vn_feedback_buffer_create does the same) */
+   uint32_t family_indices[64];
+   const uint32_t family_count = PVK_MIN(families, (uint32_t)PVK_ARRAY_SIZE(family_indices));
+   for (uint32_t i = 0; i < family_count; i++)
+      family_indices[i] = i;
    const VkBufferCreateInfo buffer_info = {
       .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
       .size = PVK_FEEDBACK_SLOTS * sizeof(uint32_t),
       .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-      .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+      .sharingMode = family_count > 1 ? VK_SHARING_MODE_CONCURRENT : VK_SHARING_MODE_EXCLUSIVE,
+      .queueFamilyIndexCount = family_count > 1 ? family_count : 0,
+      .pQueueFamilyIndices = family_count > 1 ? family_indices : NULL,
    };
    if (pvk_CreateBuffer(device, &buffer_info, NULL, &fb->buffer) != VK_SUCCESS)
       goto fail_mutex;
@@ -88,6 +119,7 @@ pvk_feedback_create(struct pvk_device *dev)
        pvk_MapMemory(device, fb->memory, 0, VK_WHOLE_SIZE, 0, &map) != VK_SUCCESS)
       goto fail_memory;
    fb->slots = map;
+   atomic_init(&fb->next_liveness_ns, pvk_now_ns() + PVK_FEEDBACK_LIVENESS_NS);
    return fb;
 
 fail_memory:
@@ -123,12 +155,113 @@ pvk_feedback_get(struct pvk_device *dev)
    return fb;
 }
 
+static VkResult
+pvk_feedback_slot_read(const struct pvk_feedback *fb, int32_t slot)
+{
+   /* acquire: the GPU's writes before the fill (made visible by its barrier) are seen after it */
+   return (VkResult)atomic_load_explicit((_Atomic uint32_t *)&fb->slots[slot], memory_order_acquire);
+}
+
+/* Unlink the deferred work whose slots are all written (all: every entry). fb->mutex held. */
+static struct pvk_feedback_deferred *
+pvk_feedback_collect_locked(struct pvk_feedback *fb, bool all)
+{
+   struct pvk_feedback_deferred *ready = NULL;
+   for (struct pvk_feedback_deferred **link = &fb->deferred; *link;) {
+      struct pvk_feedback_deferred *d = *link;
+      bool done = true;
+      for (uint32_t i = 0; i < d->slot_count && done && !all; i++)
+         done = pvk_feedback_slot_read(fb, d->slots[i]) == VK_SUCCESS;
+      if (!done) {
+         link = &d->next;
+         continue;
+      }
+      *link = d->next;
+      d->next = ready;
+      ready = d;
+   }
+   return ready;
+}
+
+/* Run collected deferred work and give its slots back. fb->mutex not held. */
+static void
+pvk_feedback_run(struct pvk_device *dev, struct pvk_feedback_deferred *ready)
+{
+   while (ready) {
+      struct pvk_feedback_deferred *next = ready->next;
+      ready->fn(dev, ready->data);
+      for (uint32_t i = 0; i < ready->slot_count; i++)
+         pvk_feedback_slot_free(dev, ready->slots[i]);
+      free(ready);
+      ready = next;
+   }
+}
+
+void
+pvk_feedback_defer(struct pvk_device *dev, const int32_t *slots, uint32_t count, pvk_feedback_deferred_fn fn,
+                   uint64_t data)
+{
+   struct pvk_feedback *fb = atomic_load_explicit(&dev->feedback, memory_order_acquire);
+   struct pvk_feedback_deferred *d = fb ? malloc(sizeof(*d) + count * sizeof(d->slots[0])) : NULL;
+   if (!d) {
+      /* out of memory: leak the slots and skip the work rather than risk a late fill landing in
+       * a slot's next owner */
+      return;
+   }
+   d->fn = fn;
+   d->data = data;
+   d->slot_count = count;
+   memcpy(d->slots, slots, count * sizeof(d->slots[0]));
+   pthread_mutex_lock(&fb->mutex);
+   d->next = fb->deferred;
+   fb->deferred = d;
+   pthread_mutex_unlock(&fb->mutex);
+}
+
+bool
+pvk_feedback_enabled(struct pvk_device *dev)
+{
+   return pvk_feedback_get(dev) != NULL;
+}
+
+VkBuffer
+pvk_feedback_buffer(struct pvk_device *dev, int32_t slot, VkDeviceSize *offset)
+{
+   struct pvk_feedback *fb = atomic_load_explicit(&dev->feedback, memory_order_acquire);
+   *offset = (VkDeviceSize)slot * sizeof(uint32_t);
+   return fb->buffer;
+}
+
+VkResult
+pvk_feedback_check_alive(struct pvk_device *dev)
+{
+   struct pvk_feedback *fb = atomic_load_explicit(&dev->feedback, memory_order_acquire);
+   /* relaxed: only ever goes from VK_SUCCESS to VK_ERROR_DEVICE_LOST (vn_ring.h) */
+   const VkResult lost = (VkResult)atomic_load_explicit(&dev->ring->lost, memory_order_relaxed);
+   if (!fb || lost != VK_SUCCESS)
+      return lost;
+   const int64_t now = pvk_now_ns();
+   int_fast64_t next = atomic_load_explicit(&fb->next_liveness_ns, memory_order_relaxed);
+   if (now < next)
+      return VK_SUCCESS;
+   /* one thread makes the round trip; the others keep reading memory */
+   if (!atomic_compare_exchange_strong_explicit(&fb->next_liveness_ns, &next, now + PVK_FEEDBACK_LIVENESS_NS,
+                                                memory_order_relaxed, memory_order_relaxed))
+      return VK_SUCCESS;
+   return pvk_ring_roundtrip(dev->ring);
+}
+
 void
 pvk_feedback_fini(struct pvk_device *dev)
 {
    struct pvk_feedback *fb = atomic_load_explicit(&dev->feedback, memory_order_acquire);
    if (!fb)
       return;
+   /* the device is idle: whatever waited for the GPU may run now */
+   pthread_mutex_lock(&fb->mutex);
+   struct pvk_feedback_deferred *ready = pvk_feedback_collect_locked(fb, true);
+   pthread_mutex_unlock(&fb->mutex);
+   pvk_feedback_run(dev, ready);
    VkDevice device = pvk_device_to_handle(dev);
    for (uint32_t i = 0; i < fb->pool_count; i++) {
       if (fb->pools[i])
@@ -150,6 +283,7 @@ pvk_feedback_slot_alloc(struct pvk_device *dev, VkResult initial)
       return -1;
    int32_t slot = -1;
    pthread_mutex_lock(&fb->mutex);
+   struct pvk_feedback_deferred *ready = fb->deferred ? pvk_feedback_collect_locked(fb, false) : NULL;
    for (uint32_t w = 0; w < PVK_ARRAY_SIZE(fb->used) && slot < 0; w++) {
       if (~fb->used[w]) {
          const uint32_t bit = __builtin_ctzll(~fb->used[w]);
@@ -158,6 +292,7 @@ pvk_feedback_slot_alloc(struct pvk_device *dev, VkResult initial)
       }
    }
    pthread_mutex_unlock(&fb->mutex);
+   pvk_feedback_run(dev, ready);
    if (slot >= 0)
       pvk_feedback_slot_set(dev, slot, initial);
    return slot;
@@ -186,9 +321,7 @@ pvk_feedback_slot_set(struct pvk_device *dev, int32_t slot, VkResult value)
 VkResult
 pvk_feedback_slot_get(struct pvk_device *dev, int32_t slot)
 {
-   struct pvk_feedback *fb = atomic_load_explicit(&dev->feedback, memory_order_acquire);
-   /* acquire: the GPU's writes before the fill (made visible by its barrier) are seen after it */
-   return (VkResult)atomic_load_explicit((_Atomic uint32_t *)&fb->slots[slot], memory_order_acquire);
+   return pvk_feedback_slot_read(atomic_load_explicit(&dev->feedback, memory_order_acquire), slot);
 }
 
 VkResult

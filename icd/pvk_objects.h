@@ -210,8 +210,27 @@ VkResult pvk_feedback_slot_get(struct pvk_device *dev, int32_t slot);
 /* The command buffer of `family` that fills slot with VK_SUCCESS after all prior work (recorded on
  * first use, simultaneous-use, kept until the device is destroyed). */
 VkResult pvk_feedback_cmd(struct pvk_device *dev, int32_t slot, uint32_t family, VkCommandBuffer *cmd);
-/* Free the feedback state at vkDestroyDevice. */
+/* Free the feedback state at vkDestroyDevice (runs the deferred work still waiting first). */
 void pvk_feedback_fini(struct pvk_device *dev);
+/* Whether the device has feedback memory (created on first call). */
+bool pvk_feedback_enabled(struct pvk_device *dev);
+/* The feedback buffer and the byte offset of slot in it (for fills recorded in command buffers). */
+VkBuffer pvk_feedback_buffer(struct pvk_device *dev, int32_t slot, VkDeviceSize *offset);
+/*
+ * For reads of feedback memory that never reach the host: a round trip at most every 200 ms (one
+ * thread makes it, the others go on), so a dead host is noticed. Returns VK_SUCCESS or
+ * VK_ERROR_DEVICE_LOST.
+ */
+VkResult pvk_feedback_check_alive(struct pvk_device *dev);
+/*
+ * Run fn(dev, data) once every one of the `count` slots reads VK_SUCCESS (checked at every slot
+ * allocation, and unconditionally at vkDestroyDevice), then free the slots. For work that must not
+ * happen while the host may still execute a submission that writes the slots (destroying a
+ * semaphore a pending feedback batch waits on). Out of memory: the slots leak and fn never runs.
+ */
+typedef void (*pvk_feedback_deferred_fn)(struct pvk_device *dev, uint64_t data);
+void pvk_feedback_defer(struct pvk_device *dev, const int32_t *slots, uint32_t count, pvk_feedback_deferred_fn fn,
+                        uint64_t data);
 
 /* ---- pvk_sync.c ---- */
 struct pvk_fence {
@@ -228,6 +247,14 @@ PVK_DEFINE_HANDLE_CASTS(pvk_fence, base, VkFence, VK_OBJECT_TYPE_FENCE)
  * when the fence has no slot (the renderer gets the fence).
  */
 VkCommandBuffer pvk_fence_feedback_cmd(struct pvk_queue *queue, VkFence fence);
+
+/*
+ * A submission on queue signals semaphore with value: the command buffer that writes the feedback
+ * slot of this signal, to be submitted in a batch after the signalling one that waits for the
+ * semaphore to reach value (pvk_queue.c); VK_NULL_HANDLE when the semaphore has no feedback
+ * (binary, none on this device, or no slot left: the renderer is asked from then on).
+ */
+VkCommandBuffer pvk_semaphore_feedback_cmd(struct pvk_queue *queue, VkSemaphore semaphore, uint64_t value);
 
 /* ---- pvk_queue.c ---- */
 /* Wait until every submission to queue completed (bounded: VK_ERROR_DEVICE_LOST on a dead host). */

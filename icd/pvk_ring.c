@@ -362,8 +362,10 @@ vn_ring_submit_command(struct vn_ring *ring, struct vn_ring_submit_command *subm
    pthread_mutex_unlock(&ring->mutex);
 
    /* other threads keep writing while this one waits for its reply */
-   if (result == VK_SUCCESS && submit->reply_size)
+   if (result == VK_SUCCESS && submit->reply_size) {
+      atomic_fetch_add_explicit(&ring->sync_count, 1, memory_order_relaxed);
       result = pvk_ring_wait_seqno(ring, submit->seqno);
+   }
 
    /* A reply starts with the type of the command it answers; the generated decoders assert on
     * it, so a mismatch (a desynced or corrupted stream) is caught here, before decoding. */
@@ -558,9 +560,9 @@ pvk_ring_destroy(struct vn_ring *ring)
       pvk_renderer_submit(ring->renderer, data, vn_cs_encoder_get_len(&enc));
    }
    if (PVK_DEBUG(RING))
-      pvk_log("ring %llu: %u bytes written, %llu notifies, %llu indirect streams",
+      pvk_log("ring %llu: %u bytes written, %llu notifies, %llu indirect streams, %llu synchronous calls",
               (unsigned long long)ring->id, ring->cur, (unsigned long long)ring->notify_count,
-              (unsigned long long)ring->indirect_count);
+              (unsigned long long)ring->indirect_count, (unsigned long long)ring->sync_count);
    pvk_renderer_shmem_destroy(ring->renderer, &ring->upload);
    for (struct pvk_reply_stream *stream = ring->reply_streams, *next; stream; stream = next) {
       next = stream->next;

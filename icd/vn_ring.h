@@ -75,6 +75,7 @@ struct vn_ring {
    /* counters, for tests and PVK_DEBUG=ring (relaxed) */
    atomic_uint_fast64_t notify_count;
    atomic_uint_fast64_t indirect_count;
+   atomic_uint_fast64_t sync_count; /* commands that waited for a reply (round trips) */
 };
 
 /* A thread's reply stream on a ring: host-shared memory the renderer writes replies into. */

@@ -17,6 +17,8 @@ HAND_WRITTEN = {
     # writes need their ignored members cleared, as in vkUpdateDescriptorSets (not done yet)
     'vkCmdPushDescriptorSet', 'vkCmdPushDescriptorSetWithTemplate',
     'vkCmdPushDescriptorSet2', 'vkCmdPushDescriptorSetWithTemplate2',
+    # pvk_sync.c: followed by the fill of the event's feedback slot
+    'vkCmdSetEvent', 'vkCmdResetEvent', 'vkCmdSetEvent2', 'vkCmdResetEvent2',
 }
 
 
