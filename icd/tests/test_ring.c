@@ -59,6 +59,11 @@ test_roundtrip_reply(void)
    CHECK(version == FAKE_VERSION);
    CHECK(pvk_ring_roundtrip(ring) == VK_SUCCESS);
    CHECK(fake->replies == 2);
+   /* the synchronous-call counter (PVK_DEBUG=ring, tests/vk/vk_events) counts both, and no
+    * asynchronous command */
+   vn_async_vkEnumerateInstanceVersion(ring, &version);
+   CHECK(pvk_ring_roundtrip(ring) == VK_SUCCESS);
+   CHECK(ring->sync_count == 3);
    done(fake, ring);
 }
 
