@@ -1,58 +1,110 @@
 #!/usr/bin/env bash
-# Device-level figures, side by side in one run (build/icd/tests/pvk_bench_device):
-# vkCmdDraw recording rate (million/s, best of 5), empty vkQueueSubmit + vkWaitForFences latency
-# (median and p99, us), offscreen render loop (frames/s, clear + triangle at 256x256, 2 s).
+# Device-level figures for each Vulkan driver in MODE, as RESULT lines (tests/bench/table.py prints
+# them side by side; this script prints its own table at the end too):
+#   pvk_bench_device     vkCmdDraw recording rate (million/s), empty vkQueueSubmit + vkWaitForFences
+#                        latency (median and p99, us), offscreen render loop (frames/s, 256x256, 2 s);
+#                        --rounds N (default 3) runs per driver, drivers alternating
+#   --vkmark             vkmark's default scenes, --winsys headless and --winsys xcb (FPS per scene and
+#                        the score), drivers with VK_KHR_swapchain only (not Mesa's Venus here: FACTS.md)
+#   --vkcube             vkcube --wsi xcb frames per second: (400 - 100) frames / (t(400) - t(100)),
+#                        so that start-up does not count
+# Modes:
 #   icd/tests/bench_device.sh guest      in the guest: Mesa's Venus and pvk on the same device
 #                                        (scripts/vm --driver pvgpu -- icd/tests/bench_device.sh guest)
 #   icd/tests/bench_device.sh lavapipe   on the host (scripts/inroot): native lavapipe, the ceiling
 #   icd/tests/bench_device.sh vtest      on the host, pvk over virgl_test_server (Mesa's Venus hangs
 #                                        there at its first mappable allocation: FACTS.md)
-# VKMARK=1 adds `vkmark --winsys headless` (score and per-scene FPS) for each driver but Venus (which
-# has no VK_KHR_swapchain over lavapipe, so vkmark stops at device creation: ../../shared FACTS).
+# --results FILE appends the RESULT lines to FILE as well. Columns are named <driver>(<where>).
+# The X11 runs use $DISPLAY, or an Xvfb this script starts (and stops) when DISPLAY is unset.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mode=${1:-guest}
+[ $# -gt 0 ] && shift
+rounds=3 vkmark=0 vkcube=0 results=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--rounds) rounds=$2; shift 2 ;;
+	--vkmark) vkmark=1; shift ;;
+	--vkcube) vkcube=1; shift ;;
+	--results) results=$2; shift 2 ;;
+	*) echo "usage: $0 guest|lavapipe|vtest [--rounds N] [--vkmark] [--vkcube] [--results FILE]"; exit 2 ;;
+	esac
+done
 bench=$top/build/icd/tests/pvk_bench_device
-[ -x "$bench" ] || { echo "bench_device: $bench is not built"; exit 1; }
+[ -x "$bench" ] || { echo "bench_device: $bench is not built: run 'make build'"; exit 1; }
 
 # The manifests come from scripts/lib.sh (icd_manifest), as for the runners.
 . "$top/scripts/lib.sh"
 set +e +o pipefail
-manifest() { icd_manifest "${1/lavapipe/lvp}"; }	# this script calls lavapipe what lib.sh calls lvp
 
 case "$mode" in
-guest) icds="venus pvk" ;;
-lavapipe) icds="lavapipe" ;;
-vtest) icds="pvk" ;;
-*) echo "usage: $0 guest|lavapipe|vtest"; exit 2 ;;
+guest) icds="venus pvk" where=vm ;;
+lavapipe) icds="lvp" where=host ;;
+vtest) icds="pvk" where=vtest ;;
+*) echo "usage: $0 guest|lavapipe|vtest [--rounds N] [--vkmark] [--vkcube] [--results FILE]"; exit 2 ;;
 esac
+col() { local n=${1/lvp/lavapipe}; printf '%s(%s)' "$n" "$where"; }
+out=$(mktemp)
+xvfb=
+trap 'rm -f "$out"; [ -z "$xvfb" ] || kill "$xvfb" 2>/dev/null' EXIT
 
-declare -A res
-for icd in $icds; do
-	m=$(manifest "$icd")
+# run ICD COMMAND...: COMMAND with the loader seeing only ICD (over vtest: through scripts/vtest).
+run() {
+	local icd=$1 m
+	shift
+	m=$(icd_manifest "$icd")
 	if [ "$mode" = vtest ]; then
-		out=$("$top/scripts/vtest" --icd "$icd" --timeout 300 -- "$bench" 2>&1)
+		"$top/scripts/vtest" --icd "$icd" --timeout 900 -- "$@"
 	else
-		out=$(env VK_DRIVER_FILES="$m" VK_ICD_FILENAMES="$m" timeout 300 "$bench" 2>&1)
-	fi || echo "bench_device: $icd failed: $(grep -v '^ ' <<<"$out" | tail -n1)"
-	res[$icd]=$out
-done
-val() { sed -n "s/^RESULT name=$2 .*$3=\([^ ]*\).*/\1/p" <<<"${res[$1]:-}"; }
+		env VK_DRIVER_FILES="$m" VK_ICD_FILENAMES="$m" timeout 900 "$@"
+	fi
+}
+result() { echo "RESULT $*" | tee -a "$out" ${results:+-a "$results"} >/dev/null; }
 
-echo "device-level benchmark ($mode)"
-printf '%-28s' metric; for icd in $icds; do printf ' %12s' "$icd"; done; echo
-for row in "draw_rate mdraws_per_s vkCmdDraw_Mdraws/s" "submit_wait median_us submit+wait_median_us" \
-	"submit_wait p99_us submit+wait_p99_us" "render_fps fps offscreen_render_fps"; do
-	set -- $row
-	printf '%-28s' "$3"; for icd in $icds; do printf ' %12s' "$(val "$icd" "$1" "$2")"; done; echo
-done
-
-if [ "${VKMARK:-0}" = 1 ]; then
+for r in $(seq "$rounds"); do
 	for icd in $icds; do
-		[ "$icd" = venus ] && continue
-		m=$(manifest "$icd")
-		echo "vkmark --winsys headless ($icd)"
-		env VK_DRIVER_FILES="$m" VK_ICD_FILENAMES="$m" timeout 600 vkmark --winsys headless 2>&1 |
-			grep -E 'FPS|Score' | sed 's/^/  /'
+		log "bench_device: round $r/$rounds, $(col $icd): pvk_bench_device"
+		o=$(run "$icd" "$bench" 2>&1) || echo "bench_device: $(col $icd) failed: $(grep -v '^RESULT' <<<"$o" | tail -n1)"
+		grep '^RESULT ' <<<"$o" | while read -r _ rest; do result "col=$(col $icd) $rest"; done
+	done
+done
+
+# Drivers that can present: Mesa's Venus has no VK_KHR_swapchain over lavapipe.
+present_icds=${icds/venus/}
+if [ $vkmark = 1 ] || [ $vkcube = 1 ]; then
+	if [ -z "${DISPLAY:-}" ]; then
+		Xvfb :57 -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
+		xvfb=$! DISPLAY=:57
+		export DISPLAY
+		for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+	fi
+fi
+if [ $vkmark = 1 ]; then
+	for icd in $present_icds; do
+		for ws in headless xcb; do
+			log "bench_device: $(col $icd): vkmark --winsys $ws (default scenes, about 10 s each)"
+			o=$(run "$icd" vkmark --winsys "$ws" 2>&1) || echo "bench_device: vkmark --winsys $ws on $(col $icd) failed: $(tail -n1 <<<"$o")"
+			# "[vertex] device-local=true: FPS: 632 FrameTime: 1.582 ms" and "vkmark Score: 1022"
+			sed -n 's/^\(\[.*\): FPS: \([0-9.]*\) .*/\1 \2/p' <<<"$o" | while read -r line; do
+				result "col=$(col $icd) name=\"vkmark $ws ${line% *}\" fps=${line##* }"
+			done
+			s=$(sed -n 's/.*vkmark Score: \([0-9]*\).*/\1/p' <<<"$o")
+			[ -z "$s" ] || result "col=$(col $icd) name=\"vkmark $ws score\" score=$s"
+		done
 	done
 fi
+if [ $vkcube = 1 ]; then
+	for icd in $present_icds; do
+		log "bench_device: $(col $icd): vkcube --wsi xcb, 100 and 400 frames"
+		t=()
+		for frames in 100 400; do
+			start=$(date +%s.%N)
+			run "$icd" vkcube --wsi xcb --c "$frames" >/dev/null 2>&1 || { echo "bench_device: vkcube on $(col $icd) failed"; t=(); break; }
+			t+=("$(echo "$(date +%s.%N) - $start" | bc)")
+		done
+		[ ${#t[@]} = 2 ] && result "col=$(col $icd) name=\"vkcube xcb\" fps=$(echo "300 / (${t[1]} - ${t[0]})" | bc -l | xargs printf '%.1f')"
+	done
+fi
+
+python3 "$top/tests/bench/table.py" --bare fps --bare score \
+	--title "device-level benchmark ($mode; median of $rounds rounds, worst p99)" "$out"

@@ -23,20 +23,10 @@ for r in $(seq "$rounds"); do
 		vtest) "$top/scripts/vtest" --icd "$icd" --timeout 120 -- "$bench" -n "$n" 2>/dev/null ;;
 		guest) env VK_DRIVER_FILES="$(icd_manifest $icd)" VK_ICD_FILENAMES="$(icd_manifest $icd)" "$bench" -n "$n" 2>/dev/null ;;
 		*) echo "usage: $0 vtest|guest"; exit 2 ;;
-		esac | sed "s/^RESULT /RESULT icd=$icd /" >>"$out"
+		esac | sed "s/^RESULT /RESULT col=$icd /" >>"$out"
 	done
 done
 
-echo "pvk vs Mesa Venus ($mode): $rounds alternating runs per driver; median of medians, worst p99 (us)"
-printf '%-16s %14s %14s %14s %14s %9s\n' metric venus_median pvk_median venus_p99 pvk_p99 speedup
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-for metric in create_instance enumerate roundtrip; do
-	for icd in venus pvk; do
-		lines=$(grep "^RESULT icd=$icd name=$metric " "$out")
-		eval "${icd}_med=\$(field median_us <<<\"\$lines\" | median)"
-		eval "${icd}_p99=\$(field p99_us <<<\"\$lines\" | sort -g | tail -n1)"
-	done
-	speedup=$(awk -v a="$venus_med" -v b="$pvk_med" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }')
-	printf '%-16s %14s %14s %14s %14s %9s\n' "$metric" "$venus_med" "$pvk_med" "${venus_p99:-nan}" "${pvk_p99:-nan}" "$speedup"
-done
+# The ratio column is Venus's figure over pvk's: above 1, pvk is faster.
+python3 "$top/tests/bench/table.py" --cols venus,pvk --ratio venus/pvk "$out" \
+	--title "pvk vs Mesa Venus ($mode): $rounds alternating runs per driver; median of medians, worst p99 (us)"

@@ -19,15 +19,8 @@ for r in $(seq "$rounds"); do
 	done
 done
 echo
-echo "EXECBUFFER + fence-out + wait, $n commands x $rounds rounds per driver (median of round medians, worst p99)"
-printf '%-12s %12s %12s %16s %14s\n' driver median_us p99_us barriers/cmd spins/cmd
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
-for d in "${drivers[@]}"; do
-	lines=$(grep "^RESULT driver=$d " "$out") || { printf '%-12s %12s\n' "$d" "no result"; continue; }
-	mapfile -t meds < <(field median_us <<<"$lines" | sort -g)
-	k=${#meds[@]}
-	if [ $((k % 2)) = 1 ]; then med=${meds[k / 2]}; else med=$(echo "${meds[k / 2 - 1]} ${meds[k / 2]}" | awk '{ print ($1 + $2) / 2 }'); fi
-	p99=$(field p99_us <<<"$lines" | sort -g | tail -n1)
-	printf '%-12s %12s %12s %16s %14s\n' "$d" "$med" "$p99" "$(field barriers_per_cmd <<<"$lines" | tail -n1)" \
-		"$(field spins_per_cmd <<<"$lines" | tail -n1)"
-done
+# Rows per metric, columns per driver; the ratio column is upstream's figure over pvgpu's.
+sed 's/^RESULT driver=\([^ ]*\)/RESULT col=\1 name=execbuf/' "$out" |
+	python3 "$PVGPU_TOP/tests/bench/table.py" --cols "$(IFS=,; echo "${drivers[*]}")" \
+		${drivers[1]:+--ratio virtio_gpu/pvgpu} \
+		--title "EXECBUFFER + fence-out + wait, $n commands x $rounds rounds per driver (median of round medians, worst p99)"
