@@ -24,3 +24,6 @@ t_run map-failed scripts/vtest --icd pvk --timeout 60 -- build/tests/vk/vk_compu
 t_expect "vtest: pvk fails a program that maps device memory cleanly (VK_ERROR_MEMORY_MAP_FAILED), no hang" \
 	"status $T_STATUS after $T_SECONDS s, wanted a failure with VK_ERROR_MEMORY_MAP_FAILED within 20 s" \
 	eval '[ $T_STATUS != 0 ] && [ $T_STATUS != 124 ] && [ $T_SECONDS -lt 20 ] && grep -q VK_ERROR_MEMORY_MAP_FAILED "$T_OUT"'
+
+# The benchmark summariser (tests/bench/table.py) that make bench prints its tables with.
+tests/bench/test_table.sh
