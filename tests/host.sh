@@ -10,6 +10,8 @@ lvp=/usr/share/vulkan/icd.d/lvp_icd.json
 
 "${run[@]}" --suite pvk --label "pvk unit"
 scripts/inroot env VK_DRIVER_FILES=$lvp VK_ICD_FILENAMES=$lvp python3 tests/meson_tests.py --suite vk --label "tests/vk on native lavapipe"
+scripts/inroot env VK_LOADER_LAYERS_ENABLE='*validation' VK_DRIVER_FILES=$lvp VK_ICD_FILENAMES=$lvp \
+	python3 tests/meson_tests.py --suite vk --timeout-multiplier 4 --label "tests/vk on native lavapipe under the validation layer"
 tests/icd/vulkaninfo_diff.sh vtest | grep -E '^(ok|not ok|    \|)'
 
 # Killing the host renderer while pvk waits must give VK_ERROR_DEVICE_LOST within 5 s.

@@ -4,7 +4,7 @@
 #   - KUnit suites of pvgpu.ko (pvgpu only), read as KTAP and parsed by the kernel's kunit.py
 #   - the negative ioctl tests of the render node (tests/uapi)
 #   - vulkaninfo through pvk equal to Mesa's Venus (tests/icd)
-#   - the Vulkan test programs (tests/vk) on Mesa's Venus and on pvk
+#   - the Vulkan test programs (tests/vk) on Mesa's Venus and on pvk (pvgpu: also under the validation layer)
 #   - pvgpu only: teardown (rmmod, reload, unbind with files open and under load) with a clean log
 # Exit status 0 when every case passed.
 set -u
@@ -42,6 +42,12 @@ m=/usr/share/vulkan/icd.d/virtio_icd.json
 VK_DRIVER_FILES=$m VK_ICD_FILENAMES=$m python3 tests/meson_tests.py --suite vk --label "tests/vk on Mesa's Venus on $driver" | tap
 m=$PWD/build/icd/pvk_devenv_icd.json
 VK_DRIVER_FILES=$m VK_ICD_FILENAMES=$m python3 tests/meson_tests.py --suite vk --label "tests/vk on pvk on $driver" | tap
+# Under the Khronos validation layer any validation error fails the program (tests/vk/common.c); once,
+# on pvgpu, as the layer triples the run time under TCG.
+if [ "$driver" = pvgpu ]; then
+	VK_LOADER_LAYERS_ENABLE='*validation' VK_DRIVER_FILES=$m VK_ICD_FILENAMES=$m python3 tests/meson_tests.py \
+		--suite vk --timeout-multiplier 4 --label "tests/vk on pvk on $driver under the validation layer" | tap
+fi
 
 # Last, as it unbinds the driver: rmmod and reload after work (leak check at release), unbind with a
 # file open and under Vulkan load, and a clean kernel log (tests/kunit/teardown-in-guest.sh).

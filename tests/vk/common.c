@@ -76,6 +76,8 @@ static void print_line(struct vkt *t, const char *verdict, const char *fmt, va_l
 	vprintf(fmt, ap);
 	if (t->seeded)
 		printf(" (seed %u)", t->seed);
+	if (t->validation)
+		printf(" (validation layer)");
 	if (t->physical_device)
 		printf(" [%s%s%s]", t->props.deviceName, t->driver_name[0] ? ", driver " : "", t->driver_name);
 	printf("\n");
@@ -194,12 +196,36 @@ bool vkt_device_has_extension(const struct vkt *t, const char *name)
 	return found;
 }
 
+/* True when VK_LOADER_LAYERS_ENABLE asks the loader for the validation layer; the program then dies
+ * if the layer is not installed, so that a run "under validation" cannot pass without it. */
+static bool validation_requested(struct vkt *t)
+{
+	const char *enable = getenv("VK_LOADER_LAYERS_ENABLE");
+	VkLayerProperties layers[64];
+	uint32_t count = 64;
+
+	if (!enable || !strstr(enable, "validation"))
+		return false;
+	VkResult result = vkEnumerateInstanceLayerProperties(&count, layers);
+	if (result != VK_SUCCESS && result != VK_INCOMPLETE)
+		vkt_die_result(t, "vkEnumerateInstanceLayerProperties", result, __FILE__, __LINE__);
+	for (uint32_t i = 0; i < count; i++)
+		if (!strcmp(layers[i].layerName, "VK_LAYER_KHRONOS_validation"))
+			return true;
+	vkt_die(t, "VK_LOADER_LAYERS_ENABLE=%s asks for the validation layer, which is not installed "
+		   "(Debian: vulkan-validationlayers)", enable);
+}
+
 static void create_instance(struct vkt *t, const char *const *wanted, uint32_t wanted_count)
 {
 	/* VK_EXT_debug_utils is offered when a layer (validation) or the driver implements it; its
 	 * messenger turns validation errors into a test failure. */
 	bool debug_utils = vkt_instance_has_extension(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
 	const char *extensions[9];
+
+	t->validation = validation_requested(t);
+	if (t->validation && !debug_utils)
+		vkt_die(t, "the validation layer is loaded but offers no VK_EXT_debug_utils: its errors would go unseen");
 	uint32_t extension_count = 0;
 
 	if (wanted_count > 8)

@@ -57,6 +57,7 @@ struct vkt {
 	VkCommandPool command_pool;
 	VkDebugUtilsMessengerEXT messenger;
 	uint32_t validation_errors;
+	bool validation; /* VK_LOADER_LAYERS_ENABLE asks for the validation layer, and it is installed */
 	uint32_t seed;
 	bool seeded; /* vkt_seed was called: result lines name the seed */
 };
