@@ -27,5 +27,14 @@ t_expect "vtest: pvk fails a program that maps device memory cleanly (VK_ERROR_M
 	"status $T_STATUS after $T_SECONDS s, wanted a failure with VK_ERROR_MEMORY_MAP_FAILED within 20 s" \
 	eval '[ $T_STATUS != 0 ] && [ $T_STATUS != 124 ] && [ $T_SECONDS -lt 20 ] && grep -q VK_ERROR_MEMORY_MAP_FAILED "$T_OUT"'
 
+# What needs no mappable memory does run over vtest: GPU results that come back as query results,
+# semaphore values and event status (tests/vk/vk_nomap), with and without the validation layer.
+t_run nomap scripts/vtest --icd pvk --timeout 120 -- build/tests/vk/vk_nomap
+t_expect "vtest: pvk runs GPU work whose results need no mapping (vk_nomap)" "status $T_STATUS: $(tail -n1 "$T_OUT")" \
+	eval '[ $T_STATUS = 0 ] && grep -q "^PASS vk_nomap" "$T_OUT"'
+t_run nomap-validation scripts/vtest --icd pvk --timeout 120 -- env VK_LOADER_LAYERS_ENABLE='*validation' build/tests/vk/vk_nomap
+t_expect "vtest: vk_nomap through pvk under the validation layer" "status $T_STATUS: $(tail -n1 "$T_OUT")" \
+	eval '[ $T_STATUS = 0 ] && grep -q "^PASS vk_nomap.*(validation layer)" "$T_OUT"'
+
 # The benchmark summariser (tests/bench/table.py) that make bench prints its tables with.
 tests/bench/test_table.sh
