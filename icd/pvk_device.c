@@ -9,12 +9,14 @@
 #include "venus-protocol/vn_protocol_driver_device.h"
 #include "venus-protocol/vn_protocol_driver_queue.h"
 
-/* extensions pvk implements itself: never enabled on the renderer-side device */
+/* extensions pvk implements itself: never enabled on the renderer-side device (the external memory
+ * ones are enabled there too: the renderer's memory is what is shared) */
 static bool
 pvk_is_native_device_extension(const char *name)
 {
    return !strcmp(name, "VK_EXT_physical_device_drm") || !strcmp(name, "VK_EXT_tooling_info") ||
-          !strcmp(name, "VK_EXT_pci_bus_info") || !strcmp(name, "VK_KHR_swapchain");
+          !strcmp(name, "VK_EXT_pci_bus_info") || !strcmp(name, "VK_KHR_swapchain") ||
+          !strcmp(name, "VK_KHR_external_fence_fd") || !strcmp(name, "VK_KHR_external_semaphore_fd");
 }
 
 /*
@@ -130,6 +132,7 @@ pvk_DestroyDevice(VkDevice _device, const VkAllocationCallbacks *pAllocator)
    if (!dev)
       return;
    (void)pAllocator;
+   pvk_sync_fd_device_fini(dev);
    pvk_feedback_fini(dev);
    /* asynchronous: nothing to wait for, the ring orders later commands after it */
    vn_async_vkDestroyDevice(dev->ring, _device, NULL);

@@ -5,13 +5,23 @@
  * Memory never mapped never becomes a blob: on hosts where every memory type is host-visible
  * (lavapipe) that keeps images and device-local buffers out of the guest's address space, and each
  * blob mapping changes the VM's memory map. The mapping is the host's memory itself, so flushes
- * and invalidations have nothing to move. Behaviour follows Mesa src/virtio/vulkan/vn_device_memory.c
- * (vn_MapMemory, vn_device_memory_bo_init); the code is pvk's own.
+ * and invalidations have nothing to move.
+ * External memory (VK_KHR_external_memory_fd, VK_EXT_external_memory_dma_buf; virtgpu only): an
+ * exportable allocation is made on the renderer with a dma-buf export type and gets a shareable blob
+ * at once; vkGetMemoryFdKHR hands out a dma-buf of that blob (PRIME). An import turns the dma-buf back
+ * into the blob (PRIME), and the renderer allocates from the blob's resource
+ * (VkImportMemoryResourceInfoMESA). Behaviour follows Mesa src/virtio/vulkan/vn_device_memory.c
+ * (vn_MapMemory, vn_device_memory_bo_init, vn_device_memory_import_dma_buf, vn_GetMemoryFdKHR);
+ * the code is pvk's own.
  */
+#include <pthread.h>
+#include <unistd.h>
+
 #include "pvk_objects.h"
 
 #include "venus-protocol/vn_protocol_driver_device.h"
 #include "venus-protocol/vn_protocol_driver_device_memory.h"
+#include "venus-protocol/vn_protocol_driver_transport.h"
 
 /* The memory type's property flags, or 0 for an index the physical device does not have. */
 static VkMemoryPropertyFlags
@@ -22,28 +32,137 @@ pvk_memory_type_flags(const struct pvk_device *dev, uint32_t index)
 }
 
 /*
+ * Make the renderer's ring wait until the virtqueue has carried everything sent through it so far:
+ * resources created or attached by the kernel (a dma-buf import) reach the renderer that way, and
+ * a ring command naming one before that would be fatal for the context. Asynchronous: the ring
+ * orders every later command after the wait. Mesa vn_ring.c vn_ring_submit_roundtrip.
+ */
+static VkResult
+pvk_device_memory_sync_virtqueue(struct pvk_device *dev)
+{
+   /* one counter for every ring: each ring sees increasing values (it waits for >=) */
+   static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+   static uint64_t next_seqno = 1;
+   uint32_t data[8];
+   struct vn_cs_encoder enc;
+   vn_cs_encoder_init_ptr(&enc, data, sizeof(data));
+   pthread_mutex_lock(&mutex);
+   const uint64_t seqno = next_seqno++;
+   vn_encode_vkSubmitVirtqueueSeqnoMESA(&enc, 0, dev->ring->id, seqno);
+   const VkResult result = pvk_renderer_submit(dev->instance->renderer, data, vn_cs_encoder_get_len(&enc));
+   pthread_mutex_unlock(&mutex);
+   if (result != VK_SUCCESS)
+      return result;
+   vn_async_vkWaitVirtqueueSeqnoMESA(dev->ring, seqno);
+   return VK_SUCCESS;
+}
+
+/*
+ * The allocation chain the renderer gets: the structs it knows, with an import replaced by the
+ * blob's resource id and an export asking for the handle type the renderer shares (dma-buf)
+ * whatever the application asked for. Mesa vn_device_memory_fix_alloc_info.
+ */
+struct pvk_memory_alloc_chain {
+   VkMemoryAllocateInfo info;
+   VkImportMemoryResourceInfoMESA resource;
+   VkExportMemoryAllocateInfo export_info;
+   VkMemoryAllocateFlagsInfo flags;
+   VkMemoryDedicatedAllocateInfo dedicated;
+   VkMemoryOpaqueCaptureAddressAllocateInfo capture;
+};
+
+static const VkMemoryAllocateInfo *
+pvk_memory_alloc_chain_init(struct pvk_memory_alloc_chain *c, const VkMemoryAllocateInfo *info, uint32_t import_res_id,
+                            VkExternalMemoryHandleTypeFlags export_type)
+{
+   c->info = *info;
+   VkBaseOutStructure *tail = (VkBaseOutStructure *)&c->info;
+   if (import_res_id) {
+      c->resource = (VkImportMemoryResourceInfoMESA){
+         .sType = VK_STRUCTURE_TYPE_IMPORT_MEMORY_RESOURCE_INFO_MESA,
+         .resourceId = import_res_id,
+      };
+      tail->pNext = (VkBaseOutStructure *)&c->resource;
+      tail = tail->pNext;
+   }
+   if (export_type) {
+      c->export_info = (VkExportMemoryAllocateInfo){
+         .sType = VK_STRUCTURE_TYPE_EXPORT_MEMORY_ALLOCATE_INFO,
+         .handleTypes = export_type,
+      };
+      tail->pNext = (VkBaseOutStructure *)&c->export_info;
+      tail = tail->pNext;
+   }
+   for (const VkBaseInStructure *s = info->pNext; s; s = s->pNext) {
+      VkBaseOutStructure *copy = NULL;
+      switch (s->sType) {
+      case VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_FLAGS_INFO:
+         c->flags = *(const VkMemoryAllocateFlagsInfo *)s;
+         copy = (VkBaseOutStructure *)&c->flags;
+         break;
+      case VK_STRUCTURE_TYPE_MEMORY_DEDICATED_ALLOCATE_INFO:
+         c->dedicated = *(const VkMemoryDedicatedAllocateInfo *)s;
+         copy = (VkBaseOutStructure *)&c->dedicated;
+         break;
+      case VK_STRUCTURE_TYPE_MEMORY_OPAQUE_CAPTURE_ADDRESS_ALLOCATE_INFO:
+         c->capture = *(const VkMemoryOpaqueCaptureAddressAllocateInfo *)s;
+         copy = (VkBaseOutStructure *)&c->capture;
+         break;
+      default:
+         /* import/export structs are rebuilt above; nothing else reaches the renderer */
+         break;
+      }
+      if (copy) {
+         tail->pNext = copy;
+         tail = copy;
+      }
+   }
+   tail->pNext = NULL;
+   return &c->info;
+}
+
+/*
  * vkAllocateMemory: one round trip (the renderer's VK_ERROR_OUT_OF_DEVICE_MEMORY must reach the
- * caller). Errors: VK_ERROR_OUT_OF_HOST_MEMORY, VK_ERROR_OUT_OF_DEVICE_MEMORY,
- * VK_ERROR_INVALID_EXTERNAL_HANDLE (imports: not supported yet), VK_ERROR_DEVICE_LOST.
+ * caller). With VkExportMemoryAllocateInfo (opaque fd or dma-buf) the memory also gets a shareable
+ * blob; with VkImportMemoryFdInfoKHR the dma-buf's blob backs it, and the fd is closed on success
+ * (the spec gives its ownership to the implementation). Errors: VK_ERROR_OUT_OF_HOST_MEMORY,
+ * VK_ERROR_OUT_OF_DEVICE_MEMORY, VK_ERROR_INVALID_EXTERNAL_HANDLE (a handle type or fd pvk cannot
+ * import, or a buffer smaller than allocationSize), VK_ERROR_DEVICE_LOST.
  */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_AllocateMemory(VkDevice _device, const VkMemoryAllocateInfo *pAllocateInfo,
                    const VkAllocationCallbacks *pAllocator, VkDeviceMemory *pMemory)
 {
    struct pvk_device *dev = pvk_device_from_handle(_device);
+   struct pvk_renderer *renderer = dev->instance->renderer;
+   const VkExternalMemoryHandleTypeFlags external_types = dev->physical_device->external_memory_types;
+   const VkImportMemoryFdInfoKHR *import = NULL;
+   VkExternalMemoryHandleTypeFlags export_types = 0;
    VkResult result;
 
    for (const VkBaseInStructure *s = pAllocateInfo->pNext; s; s = s->pNext) {
       switch (s->sType) {
       case VK_STRUCTURE_TYPE_IMPORT_MEMORY_FD_INFO_KHR:
+         import = (const VkImportMemoryFdInfoKHR *)s;
+         /* handleType 0: no import (spec "VkImportMemoryFdInfoKHR") */
+         if (!import->handleType)
+            import = NULL;
+         else if (!(import->handleType & external_types) || import->fd < 0)
+            return pvk_error(VK_ERROR_INVALID_EXTERNAL_HANDLE);
+         break;
+      case VK_STRUCTURE_TYPE_EXPORT_MEMORY_ALLOCATE_INFO:
+         export_types = ((const VkExportMemoryAllocateInfo *)s)->handleTypes;
+         break;
       case VK_STRUCTURE_TYPE_IMPORT_MEMORY_HOST_POINTER_INFO_EXT:
-         /* pvk reports no external handle types yet (pvk_physical_device.c) */
-         pvk_log("vkAllocateMemory: memory import is not supported yet");
+         /* VK_EXT_external_memory_host is not offered */
+         pvk_log("vkAllocateMemory: host-pointer import is not supported");
          return pvk_error(VK_ERROR_INVALID_EXTERNAL_HANDLE);
       default:
          break;
       }
    }
+   if (export_types & ~external_types)
+      return pvk_error(VK_ERROR_INVALID_EXTERNAL_HANDLE);
 
    struct pvk_device_memory *mem =
       pvk_object_zalloc(dev, pAllocator, sizeof(*mem), VK_OBJECT_TYPE_DEVICE_MEMORY);
@@ -53,14 +172,55 @@ pvk_AllocateMemory(VkDevice _device, const VkMemoryAllocateInfo *pAllocateInfo,
    mem->type_index = pAllocateInfo->memoryTypeIndex;
    mem->flags = pvk_memory_type_flags(dev, pAllocateInfo->memoryTypeIndex);
 
-   VkDeviceMemory handle = pvk_device_memory_to_handle(mem);
-   PVK_CALL(dev->ring, result, vkAllocateMemory, _device, pAllocateInfo, NULL, &handle);
-   if (result != VK_SUCCESS) {
-      pvk_free(pvk_device_alloc(dev, pAllocator), mem);
-      return pvk_error(result);
+   struct pvk_memory_alloc_chain chain;
+   const VkMemoryAllocateInfo *info = pAllocateInfo;
+   if (import) {
+      result = renderer->ops->blob_import_fd(renderer, import->fd, &mem->blob);
+      if (result != VK_SUCCESS)
+         goto fail;
+      if (mem->blob.size < mem->size) {
+         pvk_log("vkAllocateMemory: imported dma-buf has %zu bytes, %llu asked", mem->blob.size,
+                 (unsigned long long)mem->size);
+         result = VK_ERROR_INVALID_EXTERNAL_HANDLE;
+         goto fail;
+      }
+      /* an import can be exported again (exportFromImportedHandleTypes) */
+      mem->exportable = true;
+      result = pvk_device_memory_sync_virtqueue(dev);
+      if (result != VK_SUCCESS)
+         goto fail;
+      info = pvk_memory_alloc_chain_init(&chain, pAllocateInfo, mem->blob.res_id, 0);
+   } else if (export_types) {
+      info = pvk_memory_alloc_chain_init(&chain, pAllocateInfo, 0,
+                                         dev->physical_device->external_memory_renderer_type);
    }
+
+   VkDeviceMemory handle = pvk_device_memory_to_handle(mem);
+   PVK_CALL(dev->ring, result, vkAllocateMemory, _device, info, NULL, &handle);
+   if (result != VK_SUCCESS)
+      goto fail;
+
+   if (export_types && !import) {
+      /* the blob exists from the start: the renderer exports the memory behind it */
+      const uint32_t flags =
+         PVK_BLOB_SHAREABLE | (mem->flags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT ? PVK_BLOB_MAPPABLE : 0);
+      result = renderer->ops->memory_blob_create(renderer, mem->base.id, mem->size, flags, &mem->blob);
+      if (result != VK_SUCCESS) {
+         pvk_log("vkAllocateMemory: no shareable blob for %llu bytes", (unsigned long long)mem->size);
+         vn_async_vkFreeMemory(dev->ring, _device, handle, NULL);
+         goto fail;
+      }
+      mem->exportable = true;
+   }
+   if (import)
+      close(import->fd);
    *pMemory = handle;
    return VK_SUCCESS;
+
+fail:
+   pvk_renderer_shmem_destroy(renderer, &mem->blob);
+   pvk_free(pvk_device_alloc(dev, pAllocator), mem);
+   return pvk_error(result);
 }
 
 /* The blob behind host-visible memory, created and mapped on first use. */
@@ -77,15 +237,24 @@ pvk_device_memory_map_blob(struct pvk_device *dev, struct pvk_device_memory *mem
               renderer->info.transport_name);
       return VK_ERROR_MEMORY_MAP_FAILED;
    }
-   VkResult result = renderer->ops->memory_blob_create(renderer, mem->base.id, mem->size, false, &mem->blob);
-   if (result != VK_SUCCESS) {
-      pvk_log("vkMapMemory: no blob for %llu bytes of host-visible memory", (unsigned long long)mem->size);
-      return result == VK_ERROR_DEVICE_LOST ? result : VK_ERROR_MEMORY_MAP_FAILED;
+   /* exportable and imported memory have their blob already */
+   if (!mem->blob.gem_handle) {
+      VkResult result =
+         renderer->ops->memory_blob_create(renderer, mem->base.id, mem->size, PVK_BLOB_MAPPABLE, &mem->blob);
+      if (result != VK_SUCCESS) {
+         pvk_log("vkMapMemory: no blob for %llu bytes of host-visible memory", (unsigned long long)mem->size);
+         return result == VK_ERROR_DEVICE_LOST ? result : VK_ERROR_MEMORY_MAP_FAILED;
+      }
+   }
+   if (renderer->ops->blob_map(renderer, &mem->blob) != VK_SUCCESS) {
+      pvk_log("vkMapMemory: cannot map the blob of %llu bytes", (unsigned long long)mem->size);
+      return VK_ERROR_MEMORY_MAP_FAILED;
    }
    return VK_SUCCESS;
 }
 
-/* vkFreeMemory: unmaps and drops the blob, then frees asynchronously on the renderer. */
+/* vkFreeMemory: unmaps and drops the blob, then frees asynchronously on the renderer (which keeps
+ * what it imported or exported alive as long as it needs it). */
 VKAPI_ATTR void VKAPI_CALL
 pvk_FreeMemory(VkDevice _device, VkDeviceMemory _memory, const VkAllocationCallbacks *pAllocator)
 {
@@ -213,4 +382,58 @@ pvk_GetDeviceGroupPeerMemoryFeatures(VkDevice _device, uint32_t heapIndex, uint3
                  remoteDeviceIndex, pPeerMemoryFeatures);
    if (result != VK_SUCCESS)
       *pPeerMemoryFeatures = 0;
+}
+
+/*
+ * vkGetMemoryFdKHR (VK_KHR_external_memory_fd): a new dma-buf fd of the memory's blob (opaque fd
+ * and dma-buf are the same thing here). Errors: VK_ERROR_TOO_MANY_OBJECTS (no fd left),
+ * VK_ERROR_OUT_OF_HOST_MEMORY (memory not allocated for export: the spec forbids that call).
+ */
+VKAPI_ATTR VkResult VKAPI_CALL
+pvk_GetMemoryFdKHR(VkDevice _device, const VkMemoryGetFdInfoKHR *pGetFdInfo, int *pFd)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   struct pvk_device_memory *mem = pvk_device_memory_from_handle(pGetFdInfo->memory);
+   struct pvk_renderer *renderer = dev->instance->renderer;
+   *pFd = -1;
+   if (!mem->exportable || !(pGetFdInfo->handleType & dev->physical_device->external_memory_types)) {
+      pvk_log("vkGetMemoryFdKHR: memory %llu was not allocated for export", (unsigned long long)mem->base.id);
+      return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
+   }
+   const VkResult result = renderer->ops->blob_export_fd(renderer, &mem->blob, pFd);
+   return result == VK_SUCCESS ? VK_SUCCESS : pvk_error(VK_ERROR_TOO_MANY_OBJECTS);
+}
+
+/*
+ * vkGetMemoryFdPropertiesKHR: the memory types a dma-buf can be imported as, asked from the renderer
+ * for the buffer's resource (vkGetMemoryResourcePropertiesMESA). Errors:
+ * VK_ERROR_INVALID_EXTERNAL_HANDLE (not a dma-buf, an opaque fd handle type, or not of this
+ * device), VK_ERROR_DEVICE_LOST.
+ */
+VKAPI_ATTR VkResult VKAPI_CALL
+pvk_GetMemoryFdPropertiesKHR(VkDevice _device, VkExternalMemoryHandleTypeFlagBits handleType, int fd,
+                             VkMemoryFdPropertiesKHR *pMemoryFdProperties)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   struct pvk_renderer *renderer = dev->instance->renderer;
+   pMemoryFdProperties->memoryTypeBits = 0;
+   /* spec: handleType must not be VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT */
+   if (handleType != VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT ||
+       !(handleType & dev->physical_device->external_memory_types))
+      return pvk_error(VK_ERROR_INVALID_EXTERNAL_HANDLE);
+   struct pvk_shmem blob = { 0 };
+   VkResult result = renderer->ops->blob_import_fd(renderer, fd, &blob);
+   if (result != VK_SUCCESS)
+      return pvk_error(result);
+   result = pvk_device_memory_sync_virtqueue(dev);
+   if (result == VK_SUCCESS) {
+      VkMemoryResourcePropertiesMESA props = { .sType = VK_STRUCTURE_TYPE_MEMORY_RESOURCE_PROPERTIES_MESA };
+      PVK_CALL_CHAIN(dev->ring, result, &props, VkMemoryResourcePropertiesMESA, vkGetMemoryResourcePropertiesMESA,
+                     _device, blob.res_id, &props);
+      if (result == VK_SUCCESS)
+         pMemoryFdProperties->memoryTypeBits = props.memoryTypeBits;
+   }
+   /* after the reply: the renderer no longer needs the resource */
+   pvk_renderer_shmem_destroy(renderer, &blob);
+   return pvk_error(result);
 }

@@ -75,6 +75,12 @@ struct pvk_physical_device {
    VkTimeDomainKHR *time_domains;
    /* image format properties: a bounded cache, FIFO replacement, under format_mutex */
    struct pvk_image_format_cache *image_format_cache;
+   /* external handles (virtgpu only): memory handle types the application may export and import
+    * (the renderer always sees dma-bufs), and sync files for fences and binary semaphores */
+   VkExternalMemoryHandleTypeFlags external_memory_types;
+   /* the handle type the renderer's driver exports and imports its memory with (dma-buf) */
+   VkExternalMemoryHandleTypeFlagBits external_memory_renderer_type;
+   bool external_sync_fd;
 };
 PVK_DEFINE_HANDLE_CASTS(pvk_physical_device, base, VkPhysicalDevice, VK_OBJECT_TYPE_PHYSICAL_DEVICE)
 

@@ -143,8 +143,11 @@ struct pvk_device_memory {
    VkDeviceSize size;
    uint32_t type_index;
    VkMemoryPropertyFlags flags;
-   /* host-visible memory: the blob whose id is this memory's object id, mapped at the first map */
+   /* the blob whose id is this memory's object id (host-visible memory: made and mapped at the first
+    * map; exportable memory: made at allocation), or the imported dma-buf's blob */
    struct pvk_shmem blob;
+   /* the blob is shareable: vkGetMemoryFdKHR can export it */
+   bool exportable;
    /* vkMapMemory's current mapping offset (VK_WHOLE_SIZE-free bookkeeping only) */
    bool mapped;
 };
@@ -238,6 +241,8 @@ struct pvk_fence {
    /* feedback slot (-1: none, status is asked from the renderer); a fence with a slot is never
     * given to the renderer in a submission (pvk_feedback.c) */
    int32_t feedback_slot;
+   /* the queue of its last submission: a sync file exported from it is that queue's */
+   _Atomic(struct pvk_queue *) queue;
 };
 PVK_DEFINE_HANDLE_CASTS(pvk_fence, base, VkFence, VK_OBJECT_TYPE_FENCE)
 
@@ -255,6 +260,13 @@ VkCommandBuffer pvk_fence_feedback_cmd(struct pvk_queue *queue, VkFence fence);
  * (binary, none on this device, or no slot left: the renderer is asked from then on).
  */
 VkCommandBuffer pvk_semaphore_feedback_cmd(struct pvk_queue *queue, VkSemaphore semaphore, uint64_t value);
+
+/* ---- pvk_sync_fd.c ---- */
+/* A sync_file that signals once queue finished everything submitted to it so far (virtgpu).
+ * Errors: VK_ERROR_TOO_MANY_OBJECTS, VK_ERROR_DEVICE_LOST. */
+VkResult pvk_queue_export_sync_file(struct pvk_queue *queue, int *out_fd);
+/* Drop what the device's exported fences still hold (at vkDestroyDevice). */
+void pvk_sync_fd_device_fini(struct pvk_device *dev);
 
 /* ---- pvk_queue.c ---- */
 /* Wait until every submission to queue completed (bounded: VK_ERROR_DEVICE_LOST on a dead host). */

@@ -146,6 +146,37 @@ pvk_physical_device_semaphore_sync_fd_importable(struct pvk_physical_device *pde
    return result == VK_SUCCESS && (props.externalSemaphoreFeatures & VK_EXTERNAL_SEMAPHORE_FEATURE_IMPORTABLE_BIT);
 }
 
+/*
+ * The handle type the renderer's driver shares memory with: dma-buf when it can both export and
+ * import buffer memory as dma-bufs (what Mesa's Venus requires too), else 0. A driver that exports
+ * only opaque fds (lavapipe without udmabuf) is not enough: virglrenderer 1.1 then hands out the
+ * blob, but refuses to import its resource back (vkAllocateMemory with
+ * VkImportMemoryResourceInfoMESA returns VK_ERROR_INVALID_EXTERNAL_HANDLE, seen in the guest).
+ */
+static VkExternalMemoryHandleTypeFlagBits
+pvk_physical_device_renderer_memory_type(struct pvk_physical_device *pdev)
+{
+   const VkPhysicalDeviceExternalBufferInfo info = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_BUFFER_INFO,
+      .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+      .handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT,
+   };
+   VkExternalBufferProperties props = { .sType = VK_STRUCTURE_TYPE_EXTERNAL_BUFFER_PROPERTIES };
+   VkResult result;
+   PVK_CALL_CHAIN_VOID(pvk_pdev_ring(pdev), result, &props, VkExternalBufferProperties,
+                       vkGetPhysicalDeviceExternalBufferProperties, pvk_physical_device_to_handle(pdev), &info,
+                       &props);
+   const VkExternalMemoryFeatureFlags need =
+      VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT | VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT;
+   if (result == VK_SUCCESS && (props.externalMemoryProperties.externalMemoryFeatures & need) == need)
+      return VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT;
+   if (PVK_DEBUG(INIT))
+      pvk_log("external memory: the renderer's driver cannot export and import dma-bufs (features 0x%x): "
+              "not offered",
+              props.externalMemoryProperties.externalMemoryFeatures);
+   return 0;
+}
+
 static VkResult
 pvk_physical_device_init_extensions(struct pvk_physical_device *pdev)
 {
@@ -162,7 +193,7 @@ pvk_physical_device_init_extensions(struct pvk_physical_device *pdev)
    uint32_t count = 0;
    for (uint32_t i = 0; i < PVK_DEVICE_EXTENSION_COUNT; i++)
       count += pdev->supported_extensions[i];
-   count += PVK_ARRAY_SIZE(pvk_native_extensions) + 1;
+   count += PVK_ARRAY_SIZE(pvk_native_extensions) + 1 + 4; /* pci_bus_info, external fd extensions */
    pdev->extensions = calloc(count, sizeof(*pdev->extensions));
    if (!pdev->extensions)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
@@ -171,6 +202,34 @@ pvk_physical_device_init_extensions(struct pvk_physical_device *pdev)
       const int32_t index = pvk_ext(pvk_native_extensions[i]);
       pdev->supported_extensions[index] = true;
       pdev->renderer_ext_spec[index] = pvk_device_extensions[index].spec_version;
+   }
+   /* External memory and sync files: pvk's own on the virtgpu transport (PRIME dma-bufs of blobs,
+    * EXECBUFFER fence fds); over vtest none is offered. What the application gets is always a
+    * dma-buf of a virtio-gpu blob; behind it the renderer's driver must export and import its
+    * memory as dma-bufs (pvk_physical_device_renderer_memory_type). Sync
+    * files need nothing from the renderer's driver (pvk_sync_fd.c). */
+   const struct pvk_renderer_ops *ops = pdev->instance->renderer->ops;
+   if (ops->blob_import_fd && ops->blob_export_fd && ops->memory_blob_create &&
+       pdev->renderer_extensions[pvk_ext("VK_EXT_external_memory_dma_buf")] &&
+       pdev->renderer_extensions[pvk_ext("VK_KHR_external_memory_fd")] &&
+       (pdev->external_memory_renderer_type = pvk_physical_device_renderer_memory_type(pdev))) {
+      pdev->external_memory_types =
+         VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT | VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT;
+      static const char *const names[] = { "VK_KHR_external_memory_fd", "VK_EXT_external_memory_dma_buf" };
+      for (uint32_t i = 0; i < PVK_ARRAY_SIZE(names); i++) {
+         const int32_t index = pvk_ext(names[i]);
+         pdev->supported_extensions[index] = true;
+         pdev->renderer_ext_spec[index] = pvk_device_extensions[index].spec_version;
+      }
+   }
+   if (ops->submit_fence && pdev->instance->renderer->info.max_timeline_count > 1) {
+      pdev->external_sync_fd = true;
+      static const char *const names[] = { "VK_KHR_external_fence_fd", "VK_KHR_external_semaphore_fd" };
+      for (uint32_t i = 0; i < PVK_ARRAY_SIZE(names); i++) {
+         const int32_t index = pvk_ext(names[i]);
+         pdev->supported_extensions[index] = true;
+         pdev->renderer_ext_spec[index] = pvk_device_extensions[index].spec_version;
+      }
    }
    /* VK_EXT_pci_bus_info: the guest's PCI address of the virtio-gpu device (virtgpu only) */
    if (pdev->instance->renderer->info.has_pci_bus_info) {
@@ -999,6 +1058,65 @@ pvk_image_format_cache_find(struct pvk_physical_device *pdev, const VkPhysicalDe
    return NULL;
 }
 
+static void pvk_fix_external_memory_properties(const struct pvk_physical_device *pdev,
+                                               VkExternalMemoryProperties *props);
+
+/*
+ * The query chain with the external handle type replaced by the one the renderer shares:
+ * the structs a format query can carry are copied shallowly; others are dropped (Mesa
+ * vn_physical_device_fix_image_format_info does the same).
+ */
+struct pvk_image_format_chain {
+   VkPhysicalDeviceImageFormatInfo2 info;
+   VkPhysicalDeviceExternalImageFormatInfo external;
+   VkPhysicalDeviceImageDrmFormatModifierInfoEXT modifier;
+   VkImageFormatListCreateInfo list;
+   VkImageStencilUsageCreateInfo stencil;
+   VkPhysicalDeviceImageViewImageFormatInfoEXT view;
+};
+
+static const VkPhysicalDeviceImageFormatInfo2 *
+pvk_image_format_chain_init(struct pvk_image_format_chain *c, VkExternalMemoryHandleTypeFlagBits handle_type,
+                            const VkPhysicalDeviceImageFormatInfo2 *info)
+{
+   c->info = *info;
+   VkBaseOutStructure *tail = (VkBaseOutStructure *)&c->info;
+   for (const VkBaseInStructure *s = info->pNext; s; s = s->pNext) {
+      VkBaseOutStructure *copy = NULL;
+      switch (s->sType) {
+      case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_IMAGE_FORMAT_INFO:
+         c->external = *(const VkPhysicalDeviceExternalImageFormatInfo *)s;
+         c->external.handleType = handle_type;
+         copy = (VkBaseOutStructure *)&c->external;
+         break;
+      case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGE_DRM_FORMAT_MODIFIER_INFO_EXT:
+         c->modifier = *(const VkPhysicalDeviceImageDrmFormatModifierInfoEXT *)s;
+         copy = (VkBaseOutStructure *)&c->modifier;
+         break;
+      case VK_STRUCTURE_TYPE_IMAGE_FORMAT_LIST_CREATE_INFO:
+         c->list = *(const VkImageFormatListCreateInfo *)s;
+         copy = (VkBaseOutStructure *)&c->list;
+         break;
+      case VK_STRUCTURE_TYPE_IMAGE_STENCIL_USAGE_CREATE_INFO:
+         c->stencil = *(const VkImageStencilUsageCreateInfo *)s;
+         copy = (VkBaseOutStructure *)&c->stencil;
+         break;
+      case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGE_VIEW_IMAGE_FORMAT_INFO_EXT:
+         c->view = *(const VkPhysicalDeviceImageViewImageFormatInfoEXT *)s;
+         copy = (VkBaseOutStructure *)&c->view;
+         break;
+      default:
+         break;
+      }
+      if (copy) {
+         tail->pNext = copy;
+         tail = copy;
+      }
+   }
+   tail->pNext = NULL;
+   return &c->info;
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_GetPhysicalDeviceImageFormatProperties2(VkPhysicalDevice physicalDevice,
                                             const VkPhysicalDeviceImageFormatInfo2 *pInfo,
@@ -1007,6 +1125,23 @@ pvk_GetPhysicalDeviceImageFormatProperties2(VkPhysicalDevice physicalDevice,
    struct pvk_physical_device *pdev = pvk_physical_device_from_handle(physicalDevice);
    if (pInfo->flags & VK_IMAGE_CREATE_SPARSE_BINDING_BIT)
       return VK_ERROR_FORMAT_NOT_SUPPORTED; /* no sparse in pvk yet */
+
+   /* external images: dma-bufs need a layout the importer knows, so only with DRM format modifier
+    * tiling (Mesa vn_GetPhysicalDeviceImageFormatProperties2) */
+   const VkPhysicalDeviceExternalImageFormatInfo *external = NULL;
+   for (const VkBaseInStructure *s = pInfo->pNext; s; s = s->pNext) {
+      if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_IMAGE_FORMAT_INFO &&
+          ((const VkPhysicalDeviceExternalImageFormatInfo *)s)->handleType)
+         external = (const VkPhysicalDeviceExternalImageFormatInfo *)s;
+   }
+   struct pvk_image_format_chain chain;
+   if (external) {
+      if (!(external->handleType & pdev->external_memory_types) ||
+          pInfo->tiling != VK_IMAGE_TILING_DRM_FORMAT_MODIFIER_EXT)
+         return VK_ERROR_FORMAT_NOT_SUPPORTED;
+      if (external->handleType != pdev->external_memory_renderer_type)
+         pInfo = pvk_image_format_chain_init(&chain, pdev->external_memory_renderer_type, pInfo);
+   }
    const bool cacheable = !pInfo->pNext && !pProps->pNext;
    if (cacheable) {
       pthread_mutex_lock(&pdev->format_mutex);
@@ -1041,6 +1176,13 @@ pvk_GetPhysicalDeviceImageFormatProperties2(VkPhysicalDevice physicalDevice,
          };
       }
       pthread_mutex_unlock(&pdev->format_mutex);
+   }
+   if (external && result == VK_SUCCESS) {
+      for (VkBaseOutStructure *s = pProps->pNext; s; s = s->pNext) {
+         if (s->sType == VK_STRUCTURE_TYPE_EXTERNAL_IMAGE_FORMAT_PROPERTIES)
+            pvk_fix_external_memory_properties(pdev,
+                                               &((VkExternalImageFormatProperties *)s)->externalMemoryProperties);
+      }
    }
    return result == VK_ERROR_FORMAT_NOT_SUPPORTED ? result : pvk_error(result);
 }
@@ -1086,27 +1228,58 @@ pvk_GetPhysicalDeviceSparseImageFormatProperties2(VkPhysicalDevice physicalDevic
 }
 
 /*
- * External handles: pvk exports and imports nothing yet (dma-buf memory and sync files arrive with
- * device memory and WSI), so no handle type is supported, as the spec allows.
+ * External memory (spec "External Memory Handle Types"): opaque fds and dma-bufs are both dma-bufs of
+ * blobs here, so either is answered by asking the renderer about the type its driver shares memory
+ * with; both are then compatible with each other. Follows Mesa
+ * vn_GetPhysicalDeviceExternalBufferProperties. No handle type is supported where pvk offers no
+ * external memory (vtest, or a renderer that cannot share its memory).
  */
+static void
+pvk_fix_external_memory_properties(const struct pvk_physical_device *pdev, VkExternalMemoryProperties *props)
+{
+   props->compatibleHandleTypes = pdev->external_memory_types;
+   props->exportFromImportedHandleTypes =
+      props->exportFromImportedHandleTypes & pdev->external_memory_renderer_type ? pdev->external_memory_types : 0;
+}
+
 VKAPI_ATTR void VKAPI_CALL
 pvk_GetPhysicalDeviceExternalBufferProperties(VkPhysicalDevice physicalDevice,
                                               const VkPhysicalDeviceExternalBufferInfo *pInfo,
                                               VkExternalBufferProperties *pProps)
 {
-   (void)physicalDevice, (void)pInfo;
-   memset(&pProps->externalMemoryProperties, 0, sizeof(pProps->externalMemoryProperties));
+   struct pvk_physical_device *pdev = pvk_physical_device_from_handle(physicalDevice);
+   VkExternalMemoryProperties *props = &pProps->externalMemoryProperties;
+   if (!(pInfo->handleType & pdev->external_memory_types)) {
+      *props = (VkExternalMemoryProperties){ .compatibleHandleTypes = pInfo->handleType };
+      return;
+   }
+   VkPhysicalDeviceExternalBufferInfo info = *pInfo;
+   info.handleType = pdev->external_memory_renderer_type;
+   VkResult result;
+   PVK_CALL_CHAIN_VOID(pvk_pdev_ring(pdev), result, pProps, VkExternalBufferProperties,
+                       vkGetPhysicalDeviceExternalBufferProperties, physicalDevice, &info, pProps);
+   if (result != VK_SUCCESS) {
+      *props = (VkExternalMemoryProperties){ .compatibleHandleTypes = pInfo->handleType };
+      return;
+   }
+   pvk_fix_external_memory_properties(pdev, props);
 }
 
+/*
+ * Sync files (spec "External Fence Handle Types", "External Semaphore Handle Types"): fences and
+ * binary semaphores export and import SYNC_FD on virtgpu (pvk_sync.c); nothing else.
+ */
 VKAPI_ATTR void VKAPI_CALL
 pvk_GetPhysicalDeviceExternalFenceProperties(VkPhysicalDevice physicalDevice,
                                              const VkPhysicalDeviceExternalFenceInfo *pInfo,
                                              VkExternalFenceProperties *pProps)
 {
-   (void)physicalDevice, (void)pInfo;
-   pProps->exportFromImportedHandleTypes = 0;
-   pProps->compatibleHandleTypes = 0;
-   pProps->externalFenceFeatures = 0;
+   struct pvk_physical_device *pdev = pvk_physical_device_from_handle(physicalDevice);
+   const bool sync_fd = pdev->external_sync_fd && pInfo->handleType == VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT;
+   pProps->exportFromImportedHandleTypes = sync_fd ? VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT : 0;
+   pProps->compatibleHandleTypes = sync_fd ? VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT : 0;
+   pProps->externalFenceFeatures =
+      sync_fd ? VK_EXTERNAL_FENCE_FEATURE_EXPORTABLE_BIT | VK_EXTERNAL_FENCE_FEATURE_IMPORTABLE_BIT : 0;
 }
 
 VKAPI_ATTR void VKAPI_CALL
@@ -1114,10 +1287,18 @@ pvk_GetPhysicalDeviceExternalSemaphoreProperties(VkPhysicalDevice physicalDevice
                                                  const VkPhysicalDeviceExternalSemaphoreInfo *pInfo,
                                                  VkExternalSemaphoreProperties *pProps)
 {
-   (void)physicalDevice, (void)pInfo;
-   pProps->exportFromImportedHandleTypes = 0;
-   pProps->compatibleHandleTypes = 0;
-   pProps->externalSemaphoreFeatures = 0;
+   struct pvk_physical_device *pdev = pvk_physical_device_from_handle(physicalDevice);
+   bool binary = true;
+   for (const VkBaseInStructure *s = pInfo->pNext; s; s = s->pNext) {
+      if (s->sType == VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO)
+         binary = ((const VkSemaphoreTypeCreateInfo *)s)->semaphoreType == VK_SEMAPHORE_TYPE_BINARY;
+   }
+   const bool sync_fd =
+      pdev->external_sync_fd && binary && pInfo->handleType == VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT;
+   pProps->exportFromImportedHandleTypes = sync_fd ? VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT : 0;
+   pProps->compatibleHandleTypes = sync_fd ? VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT : 0;
+   pProps->externalSemaphoreFeatures =
+      sync_fd ? VK_EXTERNAL_SEMAPHORE_FEATURE_EXPORTABLE_BIT | VK_EXTERNAL_SEMAPHORE_FEATURE_IMPORTABLE_BIT : 0;
 }
 
 /*

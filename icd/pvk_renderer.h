@@ -34,23 +34,29 @@ struct pvk_renderer_info {
    /* VK_EXT_pci_bus_info (virtgpu only) */
    bool has_pci_bus_info;
    VkPhysicalDevicePCIBusInfoPropertiesEXT pci_bus_info;
+   /* blobs can be shared with other devices (VIRTGPU_PARAM_CROSS_DEVICE; virtgpu only) */
+   bool supports_cross_device;
    const char *transport_name;
 };
 
 /* Host-shared memory the renderer can read and write (ring, reply and indirect streams). */
 struct pvk_shmem {
    uint32_t res_id;     /* virtio-gpu resource id, as named in Venus commands */
-   uint32_t gem_handle; /* virtgpu only */
-   void *ptr;           /* CPU mapping, size bytes */
+   uint32_t gem_handle; /* virtgpu only (0: none) */
+   void *ptr;           /* CPU mapping, size bytes (NULL: not mapped, see memory_blob_create) */
    size_t size;
 };
+
+/* memory_blob_create flags */
+#define PVK_BLOB_MAPPABLE (1u << 0)  /* host-visible: can be mapped with blob_map */
+#define PVK_BLOB_SHAREABLE (1u << 1) /* exportable as a dma-buf (blob_export_fd) */
 
 struct pvk_renderer;
 
 /*
  * One batch of Venus commands for a fence timeline. ring_idx 0 is the context's CPU timeline,
  * 1..max_timeline_count-1 the timelines bound to VkQueues (VkDeviceQueueTimelineInfoMESA).
- * (Queue submission will add the sync objects to wait on and signal here.)
+ * cs_size may be 0 (a fence-only batch, see submit_fence).
  */
 struct pvk_renderer_batch {
    const void *cs;
@@ -67,12 +73,33 @@ struct pvk_renderer_ops {
     * the page size. */
    VkResult (*shmem_create)(struct pvk_renderer *renderer, size_t size, struct pvk_shmem *out);
    void (*shmem_destroy)(struct pvk_renderer *renderer, struct pvk_shmem *shmem);
-   /* Create and map a blob backed by the renderer-side VkDeviceMemory whose Venus object id is
-    * memory_id (size bytes, rounded up to the page size; shareable: exportable as a dma-buf).
+   /* Create a blob backed by the renderer-side VkDeviceMemory whose Venus object id is memory_id
+    * (size bytes, rounded up to the page size; flags PVK_BLOB_*), not mapped yet (blob_map).
     * Destroyed with shmem_destroy. NULL when the transport cannot share such memory (vtest: the host
-    * exports it as a dma-buf, which needs udmabuf or a DRM device). */
-   VkResult (*memory_blob_create)(struct pvk_renderer *renderer, uint64_t memory_id, size_t size, bool shareable,
+    * exports it as a dma-buf, which needs udmabuf or a DRM device). Errors:
+    * VK_ERROR_OUT_OF_DEVICE_MEMORY, VK_ERROR_DEVICE_LOST. */
+   VkResult (*memory_blob_create)(struct pvk_renderer *renderer, uint64_t memory_id, size_t size, uint32_t flags,
                                   struct pvk_shmem *out);
+   /* Map a PVK_BLOB_MAPPABLE blob (from memory_blob_create or blob_import_fd) whole, if not yet:
+    * sets blob->ptr. Non-NULL whenever memory_blob_create is. Errors: VK_ERROR_MEMORY_MAP_FAILED. */
+   VkResult (*blob_map)(struct pvk_renderer *renderer, struct pvk_shmem *blob);
+
+   /* ---- external memory and sync files: virtgpu only, NULL on vtest (its protocol passes no
+    * dma-buf into the guest and has no fence fds) ---- */
+   /* A new dma-buf fd (O_CLOEXEC | O_RDWR) for a PVK_BLOB_SHAREABLE blob (DRM PRIME). Errors:
+    * VK_ERROR_TOO_MANY_OBJECTS (no fd), VK_ERROR_INVALID_EXTERNAL_HANDLE (not shareable). */
+   VkResult (*blob_export_fd)(struct pvk_renderer *renderer, const struct pvk_shmem *blob, int *fd);
+   /* The blob behind a dma-buf of this device (DRM PRIME; the fd stays the caller's): resource id
+    * and size, unmapped. The same buffer imported twice shares one GEM handle, counted: each import
+    * is released with shmem_destroy. Errors: VK_ERROR_INVALID_EXTERNAL_HANDLE (not a virtio-gpu
+    * buffer of this device, or not a blob). */
+   VkResult (*blob_import_fd)(struct pvk_renderer *renderer, int fd, struct pvk_shmem *out);
+   /* Submit, on the batch's ring_idx, after in_fence_fd (a sync_file, -1 for none) signals; with
+    * out_fence_fd, also return a sync_file that signals when the host retires the batch on that
+    * timeline (for ring_idx > 0: after all work the renderer submitted before it to the VkQueue bound
+    * to the timeline). Errors: VK_ERROR_TOO_MANY_OBJECTS (no fd), VK_ERROR_DEVICE_LOST. */
+   VkResult (*submit_fence)(struct pvk_renderer *renderer, const struct pvk_renderer_batch *batch, int in_fence_fd,
+                            int *out_fence_fd);
    /* Cheap liveness check of the transport itself (socket or device); false means lost. */
    bool (*is_alive)(struct pvk_renderer *renderer);
 };
@@ -114,7 +141,7 @@ pvk_renderer_shmem_create(struct pvk_renderer *r, size_t size, struct pvk_shmem 
 static inline void
 pvk_renderer_shmem_destroy(struct pvk_renderer *r, struct pvk_shmem *shmem)
 {
-   if (shmem->ptr)
+   if (shmem->ptr || shmem->gem_handle)
       r->ops->shmem_destroy(r, shmem);
    memset(shmem, 0, sizeof(*shmem));
 }

@@ -7,7 +7,8 @@
  * it: the renderer refuses to block its ring thread (Mesa's Venus, without feedback memory, waits
  * the same way: vn_WaitForFences over vn_GetFenceStatus), so a dead host ends any wait with
  * VK_ERROR_DEVICE_LOST within the ring's watchdog time.
- * Not yet: sync-file import/export.
+ * Sync files: pvk_sync_fd.c (the renderer never sees the export structs: its driver need not have
+ * external fences or semaphores).
  */
 #include <sched.h>
 #include <time.h>
@@ -71,7 +72,10 @@ pvk_CreateFence(VkDevice _device, const VkFenceCreateInfo *pCreateInfo, const Vk
    if (!fence)
       return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
    VkFence handle = pvk_fence_to_handle(fence);
-   vn_async_vkCreateFence(dev->ring, _device, pCreateInfo, NULL, &handle);
+   /* external handles: sync files are pvk's own (pvk_sync_fd.c); VkExportFenceCreateInfo is the
+    * only struct that extends the create info on Linux */
+   const VkFenceCreateInfo host_info = { .sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO, .flags = pCreateInfo->flags };
+   vn_async_vkCreateFence(dev->ring, _device, &host_info, NULL, &handle);
    const bool signaled = pCreateInfo->flags & VK_FENCE_CREATE_SIGNALED_BIT;
    fence->feedback_slot = pvk_feedback_slot_alloc(dev, signaled ? VK_SUCCESS : VK_NOT_READY);
    *pFence = handle;
@@ -95,6 +99,8 @@ VkCommandBuffer
 pvk_fence_feedback_cmd(struct pvk_queue *queue, VkFence _fence)
 {
    struct pvk_fence *fence = pvk_fence_from_handle(_fence);
+   if (fence)
+      atomic_store_explicit(&fence->queue, queue, memory_order_release); /* for sync-file export */
    if (!fence || fence->feedback_slot < 0)
       return VK_NULL_HANDLE;
    VkCommandBuffer cmd;
@@ -264,11 +270,18 @@ pvk_CreateSemaphore(VkDevice _device, const VkSemaphoreCreateInfo *pCreateInfo,
       return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
    }
    bool timeline = false, exported = false;
+   /* the renderer gets the type only: sync files are pvk's own (pvk_sync_fd.c), so the export
+    * struct (which its driver may not support) stays here */
+   VkSemaphoreTypeCreateInfo host_type;
+   VkSemaphoreCreateInfo host_info = { .sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO, .flags = pCreateInfo->flags };
    for (const VkBaseInStructure *s = pCreateInfo->pNext; s; s = s->pNext) {
       if (s->sType == VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO) {
          const VkSemaphoreTypeCreateInfo *type = (const VkSemaphoreTypeCreateInfo *)s;
          timeline = type->semaphoreType == VK_SEMAPHORE_TYPE_TIMELINE;
          sem->value = type->initialValue;
+         host_type = *type;
+         host_type.pNext = NULL;
+         host_info.pNext = &host_type;
       } else if (s->sType == VK_STRUCTURE_TYPE_EXPORT_SEMAPHORE_CREATE_INFO) {
          exported = ((const VkExportSemaphoreCreateInfo *)s)->handleTypes != 0;
       }
@@ -276,7 +289,7 @@ pvk_CreateSemaphore(VkDevice _device, const VkSemaphoreCreateInfo *pCreateInfo,
    /* an exported payload can be signalled where pvk does not see it */
    sem->feedback = timeline && !exported && pvk_feedback_enabled(dev);
    VkSemaphore handle = pvk_semaphore_to_handle(sem);
-   vn_async_vkCreateSemaphore(dev->ring, _device, pCreateInfo, NULL, &handle);
+   vn_async_vkCreateSemaphore(dev->ring, _device, &host_info, NULL, &handle);
    *pSemaphore = handle;
    return VK_SUCCESS;
 }
