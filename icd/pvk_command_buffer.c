@@ -6,6 +6,11 @@
  * records the host command buffer from it. Long recordings are sent in pieces of at most
  * PVK_CMD_FLUSH_SIZE (16 MiB). Pools and buffers are created and freed asynchronously. Behaviour follows Mesa
  * src/virtio/vulkan/vn_command_buffer.c; the code is pvk's own.
+ *
+ * Query feedback (pvk_query.c): the generated entry points of the commands that end, write or reset
+ * queries, and of those that begin and end render pass instances or execute secondaries, call the
+ * pvk_cmd_track_* functions below; vkEndCommandBuffer of a primary that ended or reset queries records
+ * its companion command buffer (cmd->query_cmd) from the same pool.
  */
 #include "pvk_objects.h"
 
@@ -42,15 +47,65 @@ pvk_CreateCommandPool(VkDevice _device, const VkCommandPoolCreateInfo *pCreateIn
    return VK_SUCCESS;
 }
 
-/* Drop what was recorded but not sent: the stream restarts empty. */
+/* A command buffer struct of pool (not yet in the pool's list, no renderer twin). */
+static struct pvk_command_buffer *
+pvk_command_buffer_alloc(struct pvk_device *dev, struct pvk_command_pool *pool, VkCommandBufferLevel level)
+{
+   struct pvk_command_buffer *cmd = calloc(1, sizeof(*cmd));
+   if (!cmd)
+      return NULL;
+   pvk_object_base_init(&cmd->base, VK_OBJECT_TYPE_COMMAND_BUFFER);
+   cmd->device = dev;
+   cmd->pool = pool;
+   cmd->level = level;
+   cmd->view_count = 1;
+   return cmd;
+}
+
+/* Free the structs of cmd's companion and cmd's own memory (not cmd itself). */
+static void
+pvk_command_buffer_fini(struct pvk_command_buffer *cmd)
+{
+   if (cmd->query_cmd) {
+      pvk_command_buffer_fini(cmd->query_cmd);
+      free(cmd->query_cmd);
+      cmd->query_cmd = NULL;
+   }
+   free(cmd->queries);
+   free(cmd->enc.base);
+}
+
+/* Free cmd's query feedback companion, on the renderer too (the application's command buffer is not
+ * pending, so neither is its companion: they are submitted together). */
+static void
+pvk_command_buffer_release_query_cmd(struct pvk_command_buffer *cmd)
+{
+   if (!cmd->query_cmd)
+      return;
+   VkCommandBuffer handle = pvk_command_buffer_to_handle(cmd->query_cmd);
+   vn_async_vkFreeCommandBuffers(cmd->device->ring, pvk_device_to_handle(cmd->device),
+                                 pvk_command_pool_to_handle(cmd->pool), 1, &handle);
+   pvk_command_buffer_fini(cmd->query_cmd);
+   free(cmd->query_cmd);
+   cmd->query_cmd = NULL;
+}
+
+/* Drop what was recorded but not sent: the stream restarts empty, without queries or companion. */
 static void
 pvk_command_buffer_clear(struct pvk_command_buffer *cmd)
 {
    cmd->enc.cur = cmd->enc.base;
    cmd->enc.fatal = false;
    cmd->record_result = VK_SUCCESS;
+   pvk_command_buffer_release_query_cmd(cmd);
+   cmd->query_count = 0;
+   cmd->view_count = 1;
+   cmd->render_pass = VK_NULL_HANDLE;
+   cmd->subpass = 0;
+   cmd->rendering = PVK_RENDERING_NONE;
 }
 
+/* Unlink cmd from its pool and free it (and its companion's struct; not on the renderer). */
 static void
 pvk_command_buffer_free(struct pvk_command_buffer *cmd)
 {
@@ -61,7 +116,7 @@ pvk_command_buffer_free(struct pvk_command_buffer *cmd)
       pool->buffers = cmd->next;
    if (cmd->next)
       cmd->next->prev = cmd->prev;
-   free(cmd->enc.base);
+   pvk_command_buffer_fini(cmd);
    free(cmd);
 }
 
@@ -111,7 +166,7 @@ pvk_AllocateCommandBuffers(VkDevice _device, const VkCommandBufferAllocateInfo *
    struct pvk_command_pool *pool = pvk_command_pool_from_handle(pAllocateInfo->commandPool);
    const uint32_t count = pAllocateInfo->commandBufferCount;
    for (uint32_t i = 0; i < count; i++) {
-      struct pvk_command_buffer *cmd = calloc(1, sizeof(*cmd));
+      struct pvk_command_buffer *cmd = pvk_command_buffer_alloc(dev, pool, pAllocateInfo->level);
       if (!cmd) {
          for (uint32_t j = 0; j < i; j++)
             free(pvk_command_buffer_from_handle(pCommandBuffers[j]));
@@ -119,10 +174,6 @@ pvk_AllocateCommandBuffers(VkDevice _device, const VkCommandBufferAllocateInfo *
             pCommandBuffers[j] = VK_NULL_HANDLE;
          return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
       }
-      pvk_object_base_init(&cmd->base, VK_OBJECT_TYPE_COMMAND_BUFFER);
-      cmd->device = dev;
-      cmd->pool = pool;
-      cmd->level = pAllocateInfo->level;
       pCommandBuffers[i] = pvk_command_buffer_to_handle(cmd);
    }
    vn_async_vkAllocateCommandBuffers(dev->ring, _device, pAllocateInfo, pCommandBuffers);
@@ -136,7 +187,7 @@ pvk_AllocateCommandBuffers(VkDevice _device, const VkCommandBufferAllocateInfo *
    return VK_SUCCESS;
 }
 
-/* vkFreeCommandBuffers: asynchronous. */
+/* vkFreeCommandBuffers: asynchronous (with their query feedback companions). */
 VKAPI_ATTR void VKAPI_CALL
 pvk_FreeCommandBuffers(VkDevice _device, VkCommandPool commandPool, uint32_t commandBufferCount,
                        const VkCommandBuffer *pCommandBuffers)
@@ -145,8 +196,10 @@ pvk_FreeCommandBuffers(VkDevice _device, VkCommandPool commandPool, uint32_t com
    vn_async_vkFreeCommandBuffers(dev->ring, _device, commandPool, commandBufferCount, pCommandBuffers);
    for (uint32_t i = 0; i < commandBufferCount; i++) {
       struct pvk_command_buffer *cmd = pvk_command_buffer_from_handle(pCommandBuffers[i]);
-      if (cmd)
-         pvk_command_buffer_free(cmd);
+      if (!cmd)
+         continue;
+      pvk_command_buffer_release_query_cmd(cmd);
+      pvk_command_buffer_free(cmd);
    }
 }
 
@@ -201,6 +254,27 @@ pvk_command_buffer_reserve(VkCommandBuffer commandBuffer, size_t size)
    return enc;
 }
 
+/* Queries per query command: one per view (spec "Queries": multiview render pass instances). */
+static void
+pvk_command_buffer_set_views(struct pvk_command_buffer *cmd, uint32_t view_mask)
+{
+   cmd->view_count = view_mask ? (uint32_t)__builtin_popcount(view_mask) : 1;
+}
+
+/* A secondary command buffer continuing a render pass instance uses its views. */
+static void
+pvk_command_buffer_inherit_views(struct pvk_command_buffer *cmd, const VkCommandBufferInheritanceInfo *info)
+{
+   if (info->renderPass) {
+      pvk_command_buffer_set_views(cmd, pvk_render_pass_view_mask(info->renderPass, info->subpass));
+      return;
+   }
+   for (const VkBaseInStructure *s = info->pNext; s; s = s->pNext) {
+      if (s->sType == VK_STRUCTURE_TYPE_COMMAND_BUFFER_INHERITANCE_RENDERING_INFO)
+         pvk_command_buffer_set_views(cmd, ((const VkCommandBufferInheritanceRenderingInfo *)s)->viewMask);
+   }
+}
+
 /*
  * vkBeginCommandBuffer: starts a new stream (an implicit reset drops an unsent recording). The
  * inheritance info is ignored for primary command buffers (spec "vkBeginCommandBuffer") and may
@@ -214,12 +288,56 @@ pvk_BeginCommandBuffer(VkCommandBuffer commandBuffer, const VkCommandBufferBegin
    VkCommandBufferBeginInfo info = *pBeginInfo;
    if (cmd->level == VK_COMMAND_BUFFER_LEVEL_PRIMARY)
       info.pInheritanceInfo = NULL;
+   else if ((info.flags & VK_COMMAND_BUFFER_USAGE_RENDER_PASS_CONTINUE_BIT) && info.pInheritanceInfo)
+      pvk_command_buffer_inherit_views(cmd, info.pInheritanceInfo);
    struct vn_cs_encoder *enc =
       pvk_command_buffer_reserve(commandBuffer, vn_sizeof_vkBeginCommandBuffer(commandBuffer, &info));
    if (!enc)
       return pvk_error(cmd->record_result);
    vn_encode_vkBeginCommandBuffer(enc, 0, commandBuffer, &info);
    return VK_SUCCESS;
+}
+
+/*
+ * Record cmd's query feedback companion (pvk_query.c). Where feedback cannot follow cmd (the last
+ * render pass instance suspends: nothing may run before it resumes; out of memory), the pools it
+ * touches go back to asking the renderer. Errors: VK_ERROR_DEVICE_LOST.
+ */
+static VkResult
+pvk_command_buffer_record_query_cmd(struct pvk_command_buffer *cmd)
+{
+   struct pvk_command_buffer *query_cmd = NULL;
+   if (cmd->rendering != PVK_RENDERING_SUSPENDS)
+      query_cmd = pvk_command_buffer_alloc(cmd->device, cmd->pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY);
+   if (!query_cmd) {
+      pvk_query_feedback_disable(cmd);
+      return VK_SUCCESS;
+   }
+   VkDevice device = pvk_device_to_handle(cmd->device);
+   VkCommandBuffer handle = pvk_command_buffer_to_handle(query_cmd);
+   const VkCommandBufferAllocateInfo alloc_info = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+      .commandPool = pvk_command_pool_to_handle(cmd->pool),
+      .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+      .commandBufferCount = 1,
+   };
+   vn_async_vkAllocateCommandBuffers(cmd->device->ring, device, &alloc_info, &handle);
+   cmd->query_cmd = query_cmd;
+   /* submitted whenever cmd is, which may be simultaneous-use */
+   const VkCommandBufferBeginInfo begin_info = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+      .flags = VK_COMMAND_BUFFER_USAGE_SIMULTANEOUS_USE_BIT,
+   };
+   VkResult result = pvk_BeginCommandBuffer(handle, &begin_info);
+   const bool recorded = result == VK_SUCCESS && pvk_query_feedback_record(cmd, handle);
+   if (result == VK_SUCCESS)
+      result = pvk_EndCommandBuffer(handle);
+   if (result != VK_SUCCESS || !recorded) {
+      pvk_command_buffer_release_query_cmd(cmd);
+      if (result != VK_SUCCESS)
+         pvk_query_feedback_disable(cmd);
+   }
+   return result == VK_ERROR_DEVICE_LOST ? result : VK_SUCCESS;
 }
 
 /*
@@ -240,12 +358,15 @@ pvk_EndCommandBuffer(VkCommandBuffer commandBuffer)
       result = VK_ERROR_OUT_OF_HOST_MEMORY;
    if (result == VK_SUCCESS)
       result = pvk_command_buffer_flush(cmd);
-   else
+   if (result == VK_SUCCESS && cmd->level == VK_COMMAND_BUFFER_LEVEL_PRIMARY && cmd->query_count)
+      result = pvk_command_buffer_record_query_cmd(cmd);
+   if (result != VK_SUCCESS)
       pvk_command_buffer_clear(cmd);
    return result == VK_SUCCESS ? VK_SUCCESS : pvk_error(result);
 }
 
-/* vkResetCommandBuffer: drops the unsent recording; asynchronous on the renderer. */
+/* vkResetCommandBuffer: drops the unsent recording (and the query feedback companion); asynchronous on
+ * the renderer. */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_ResetCommandBuffer(VkCommandBuffer commandBuffer, VkCommandBufferResetFlags flags)
 {
@@ -253,4 +374,129 @@ pvk_ResetCommandBuffer(VkCommandBuffer commandBuffer, VkCommandBufferResetFlags 
    pvk_command_buffer_clear(cmd);
    vn_async_vkResetCommandBuffer(cmd->device->ring, commandBuffer, flags);
    return VK_SUCCESS;
+}
+
+/* ---- query feedback tracking (called by the generated entry points, after encoding) ---- */
+
+void
+pvk_cmd_track_EndQuery(VkCommandBuffer commandBuffer, VkQueryPool queryPool, uint32_t query)
+{
+   struct pvk_command_buffer *cmd = pvk_command_buffer_from_handle(commandBuffer);
+   pvk_query_track(cmd, queryPool, query, cmd->view_count, false);
+}
+
+void
+pvk_cmd_track_EndQueryIndexedEXT(VkCommandBuffer commandBuffer, VkQueryPool queryPool, uint32_t query,
+                                 uint32_t index)
+{
+   (void)index;
+   pvk_cmd_track_EndQuery(commandBuffer, queryPool, query);
+}
+
+void
+pvk_cmd_track_WriteTimestamp(VkCommandBuffer commandBuffer, VkPipelineStageFlagBits pipelineStage,
+                             VkQueryPool queryPool, uint32_t query)
+{
+   (void)pipelineStage;
+   pvk_cmd_track_EndQuery(commandBuffer, queryPool, query);
+}
+
+void
+pvk_cmd_track_WriteTimestamp2(VkCommandBuffer commandBuffer, VkPipelineStageFlags2 stage, VkQueryPool queryPool,
+                              uint32_t query)
+{
+   (void)stage;
+   pvk_cmd_track_EndQuery(commandBuffer, queryPool, query);
+}
+
+void
+pvk_cmd_track_ResetQueryPool(VkCommandBuffer commandBuffer, VkQueryPool queryPool, uint32_t firstQuery,
+                             uint32_t queryCount)
+{
+   pvk_query_track(pvk_command_buffer_from_handle(commandBuffer), queryPool, firstQuery, queryCount, true);
+}
+
+void
+pvk_cmd_track_ExecuteCommands(VkCommandBuffer commandBuffer, uint32_t commandBufferCount,
+                              const VkCommandBuffer *pCommandBuffers)
+{
+   struct pvk_command_buffer *cmd = pvk_command_buffer_from_handle(commandBuffer);
+   for (uint32_t i = 0; i < commandBufferCount; i++) {
+      const struct pvk_command_buffer *secondary = pvk_command_buffer_from_handle(pCommandBuffers[i]);
+      pvk_query_track_secondary(cmd, secondary);
+      if (secondary->rendering != PVK_RENDERING_NONE)
+         cmd->rendering = secondary->rendering;
+   }
+}
+
+static void
+pvk_command_buffer_begin_subpass(struct pvk_command_buffer *cmd, VkRenderPass renderPass, uint32_t subpass)
+{
+   cmd->render_pass = renderPass;
+   cmd->subpass = subpass;
+   pvk_command_buffer_set_views(cmd, pvk_render_pass_view_mask(renderPass, subpass));
+}
+
+void
+pvk_cmd_track_BeginRenderPass(VkCommandBuffer commandBuffer, const VkRenderPassBeginInfo *pRenderPassBegin,
+                              VkSubpassContents contents)
+{
+   (void)contents;
+   pvk_command_buffer_begin_subpass(pvk_command_buffer_from_handle(commandBuffer), pRenderPassBegin->renderPass, 0);
+}
+
+void
+pvk_cmd_track_BeginRenderPass2(VkCommandBuffer commandBuffer, const VkRenderPassBeginInfo *pRenderPassBegin,
+                               const VkSubpassBeginInfo *pSubpassBeginInfo)
+{
+   (void)pSubpassBeginInfo;
+   pvk_command_buffer_begin_subpass(pvk_command_buffer_from_handle(commandBuffer), pRenderPassBegin->renderPass, 0);
+}
+
+void
+pvk_cmd_track_NextSubpass(VkCommandBuffer commandBuffer, VkSubpassContents contents)
+{
+   (void)contents;
+   struct pvk_command_buffer *cmd = pvk_command_buffer_from_handle(commandBuffer);
+   pvk_command_buffer_begin_subpass(cmd, cmd->render_pass, cmd->subpass + 1);
+}
+
+void
+pvk_cmd_track_NextSubpass2(VkCommandBuffer commandBuffer, const VkSubpassBeginInfo *pSubpassBeginInfo,
+                           const VkSubpassEndInfo *pSubpassEndInfo)
+{
+   (void)pSubpassBeginInfo;
+   (void)pSubpassEndInfo;
+   pvk_cmd_track_NextSubpass(commandBuffer, VK_SUBPASS_CONTENTS_INLINE);
+}
+
+void
+pvk_cmd_track_EndRenderPass(VkCommandBuffer commandBuffer)
+{
+   struct pvk_command_buffer *cmd = pvk_command_buffer_from_handle(commandBuffer);
+   cmd->render_pass = VK_NULL_HANDLE;
+   cmd->subpass = 0;
+   cmd->view_count = 1;
+}
+
+void
+pvk_cmd_track_EndRenderPass2(VkCommandBuffer commandBuffer, const VkSubpassEndInfo *pSubpassEndInfo)
+{
+   (void)pSubpassEndInfo;
+   pvk_cmd_track_EndRenderPass(commandBuffer);
+}
+
+void
+pvk_cmd_track_BeginRendering(VkCommandBuffer commandBuffer, const VkRenderingInfo *pRenderingInfo)
+{
+   struct pvk_command_buffer *cmd = pvk_command_buffer_from_handle(commandBuffer);
+   pvk_command_buffer_set_views(cmd, pRenderingInfo->viewMask);
+   cmd->rendering =
+      pRenderingInfo->flags & VK_RENDERING_SUSPENDING_BIT ? PVK_RENDERING_SUSPENDS : PVK_RENDERING_ENDS;
+}
+
+void
+pvk_cmd_track_EndRendering(VkCommandBuffer commandBuffer)
+{
+   pvk_command_buffer_from_handle(commandBuffer)->view_count = 1;
 }

@@ -38,8 +38,8 @@ struct pvk_feedback_deferred {
 };
 
 struct pvk_feedback {
-   VkBuffer buffer;
-   VkDeviceMemory memory;
+   struct pvk_feedback_buffer mem;
+   VkBuffer buffer;  /* mem.buffer */
    uint32_t *slots; /* mapped: PVK_FEEDBACK_SLOTS VkResult values, written by the GPU and by us */
 
    /* the next time a feedback read makes a liveness round trip (relaxed: one check more or less) */
@@ -70,13 +70,76 @@ pvk_feedback_memory_type(const struct pvk_device *dev, uint32_t type_bits)
    return UINT32_MAX;
 }
 
+VkResult
+pvk_feedback_buffer_create(struct pvk_device *dev, VkDeviceSize size, struct pvk_feedback_buffer *out)
+{
+   VkDevice device = pvk_device_to_handle(dev);
+   *out = (struct pvk_feedback_buffer){ 0 };
+   if (!dev->instance->renderer->ops->memory_blob_create)
+      return VK_ERROR_FEATURE_NOT_PRESENT;
+
+   /* every queue family fills slots (event slots from the application's command buffers, query
+    * results from theirs): concurrent sharing needs no ownership transfer (Mesa's
+    * vn_feedback_buffer_create does the same) */
+   uint32_t family_indices[64];
+   const uint32_t family_count =
+      PVK_MIN(dev->physical_device->queue_family_count, (uint32_t)PVK_ARRAY_SIZE(family_indices));
+   for (uint32_t i = 0; i < family_count; i++)
+      family_indices[i] = i;
+   const VkBufferCreateInfo buffer_info = {
+      .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+      .size = size,
+      .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+      .sharingMode = family_count > 1 ? VK_SHARING_MODE_CONCURRENT : VK_SHARING_MODE_EXCLUSIVE,
+      .queueFamilyIndexCount = family_count > 1 ? family_count : 0,
+      .pQueueFamilyIndices = family_count > 1 ? family_indices : NULL,
+   };
+   VkResult result = pvk_CreateBuffer(device, &buffer_info, NULL, &out->buffer);
+   if (result != VK_SUCCESS)
+      return result;
+   VkMemoryRequirements reqs;
+   pvk_GetBufferMemoryRequirements(device, out->buffer, &reqs);
+   const VkMemoryAllocateInfo alloc_info = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+      .allocationSize = reqs.size,
+      .memoryTypeIndex = pvk_feedback_memory_type(dev, reqs.memoryTypeBits),
+   };
+   if (alloc_info.memoryTypeIndex == UINT32_MAX || !reqs.size) {
+      result = VK_ERROR_FEATURE_NOT_PRESENT;
+      goto fail_buffer;
+   }
+   result = pvk_AllocateMemory(device, &alloc_info, NULL, &out->memory);
+   if (result != VK_SUCCESS)
+      goto fail_buffer;
+   result = pvk_BindBufferMemory(device, out->buffer, out->memory, 0);
+   if (result == VK_SUCCESS)
+      result = pvk_MapMemory(device, out->memory, 0, VK_WHOLE_SIZE, 0, &out->map);
+   if (result != VK_SUCCESS)
+      goto fail_memory;
+   /* new memory holds whatever the host had there */
+   memset(out->map, 0, size);
+   return VK_SUCCESS;
+
+fail_memory:
+   pvk_FreeMemory(device, out->memory, NULL);
+fail_buffer:
+   pvk_DestroyBuffer(device, out->buffer, NULL);
+   *out = (struct pvk_feedback_buffer){ 0 };
+   return result;
+}
+
+void
+pvk_feedback_buffer_destroy(struct pvk_device *dev, struct pvk_feedback_buffer *buf)
+{
+   VkDevice device = pvk_device_to_handle(dev);
+   pvk_DestroyBuffer(device, buf->buffer, NULL);
+   pvk_FreeMemory(device, buf->memory, NULL);
+   *buf = (struct pvk_feedback_buffer){ 0 };
+}
+
 static struct pvk_feedback *
 pvk_feedback_create(struct pvk_device *dev)
 {
-   VkDevice device = pvk_device_to_handle(dev);
-   struct pvk_renderer *renderer = dev->instance->renderer;
-   if (!renderer->ops->memory_blob_create)
-      return NULL;
    const uint32_t families = dev->physical_device->queue_family_count;
    struct pvk_feedback *fb = calloc(1, sizeof(*fb) + families * sizeof(fb->pools[0]));
    if (!fb)
@@ -87,45 +150,13 @@ pvk_feedback_create(struct pvk_device *dev)
       goto fail_free;
    if (pthread_mutex_init(&fb->mutex, NULL) != 0)
       goto fail_free;
-
-   /* every queue family fills slots (event slots from the application's command buffers): concurrent
-    * sharing needs no ownership transfer (Mesa's vn_feedback_buffer_create does the same) */
-   uint32_t family_indices[64];
-   const uint32_t family_count = PVK_MIN(families, (uint32_t)PVK_ARRAY_SIZE(family_indices));
-   for (uint32_t i = 0; i < family_count; i++)
-      family_indices[i] = i;
-   const VkBufferCreateInfo buffer_info = {
-      .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-      .size = PVK_FEEDBACK_SLOTS * sizeof(uint32_t),
-      .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-      .sharingMode = family_count > 1 ? VK_SHARING_MODE_CONCURRENT : VK_SHARING_MODE_EXCLUSIVE,
-      .queueFamilyIndexCount = family_count > 1 ? family_count : 0,
-      .pQueueFamilyIndices = family_count > 1 ? family_indices : NULL,
-   };
-   if (pvk_CreateBuffer(device, &buffer_info, NULL, &fb->buffer) != VK_SUCCESS)
+   if (pvk_feedback_buffer_create(dev, PVK_FEEDBACK_SLOTS * sizeof(uint32_t), &fb->mem) != VK_SUCCESS)
       goto fail_mutex;
-   VkMemoryRequirements reqs;
-   pvk_GetBufferMemoryRequirements(device, fb->buffer, &reqs);
-   const VkMemoryAllocateInfo alloc_info = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-      .allocationSize = reqs.size,
-      .memoryTypeIndex = pvk_feedback_memory_type(dev, reqs.memoryTypeBits),
-   };
-   void *map;
-   if (alloc_info.memoryTypeIndex == UINT32_MAX || !reqs.size ||
-       pvk_AllocateMemory(device, &alloc_info, NULL, &fb->memory) != VK_SUCCESS)
-      goto fail_buffer;
-   if (pvk_BindBufferMemory(device, fb->buffer, fb->memory, 0) != VK_SUCCESS ||
-       pvk_MapMemory(device, fb->memory, 0, VK_WHOLE_SIZE, 0, &map) != VK_SUCCESS)
-      goto fail_memory;
-   fb->slots = map;
+   fb->buffer = fb->mem.buffer;
+   fb->slots = fb->mem.map;
    atomic_init(&fb->next_liveness_ns, pvk_now_ns() + PVK_FEEDBACK_LIVENESS_NS);
    return fb;
 
-fail_memory:
-   pvk_FreeMemory(device, fb->memory, NULL);
-fail_buffer:
-   pvk_DestroyBuffer(device, fb->buffer, NULL);
 fail_mutex:
    pthread_mutex_destroy(&fb->mutex);
 fail_free:
@@ -267,8 +298,7 @@ pvk_feedback_fini(struct pvk_device *dev)
       if (fb->pools[i])
          pvk_DestroyCommandPool(device, fb->pools[i], NULL);
    }
-   pvk_DestroyBuffer(device, fb->buffer, NULL);
-   pvk_FreeMemory(device, fb->memory, NULL);
+   pvk_feedback_buffer_destroy(dev, &fb->mem);
    pthread_mutex_destroy(&fb->mutex);
    free(fb->cmds);
    free(fb);

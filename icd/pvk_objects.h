@@ -177,6 +177,15 @@ struct pvk_descriptor_set {
 };
 PVK_DEFINE_HANDLE_CASTS(pvk_descriptor_set, base, VkDescriptorSet, VK_OBJECT_TYPE_DESCRIPTOR_SET)
 
+/* ---- pvk_query.c ---- */
+struct pvk_query_pool;
+/* A query a command buffer ends or writes (one query), or a range it resets, in recording order. */
+struct pvk_query_record {
+   struct pvk_query_pool *pool;
+   uint32_t first, count;
+   bool reset;
+};
+
 /* ---- pvk_command_buffer.c ---- */
 struct pvk_command_pool;
 struct pvk_command_buffer {
@@ -189,6 +198,22 @@ struct pvk_command_buffer {
    struct vn_cs_encoder enc;
    /* recording went wrong (out of memory): vkEndCommandBuffer reports it */
    VkResult record_result;
+
+   /* query feedback (pvk_query.c): the queries recorded so far that feedback follows */
+   struct pvk_query_record *queries;
+   uint32_t query_count, query_capacity;
+   /* primary command buffers: recorded at vkEndCommandBuffer when queries is not empty, it copies
+    * the results of the queries into their pools' feedback; submitted right after this command
+    * buffer, freed with its recording (not in the pool's list) */
+   struct pvk_command_buffer *query_cmd;
+   /* queries per vkCmdEndQuery / vkCmdWriteTimestamp: the views of the current subpass or dynamic
+    * rendering (multiview), 1 outside render pass instances */
+   uint32_t view_count;
+   VkRenderPass render_pass; /* the render pass instance being recorded, and its subpass */
+   uint32_t subpass;
+   /* dynamic rendering: whether the last render pass instance begun (here or in an executed secondary)
+    * suspends (a companion must not come between it and its resumption) */
+   enum { PVK_RENDERING_NONE, PVK_RENDERING_SUSPENDS, PVK_RENDERING_ENDS } rendering;
 };
 PVK_DEFINE_HANDLE_CASTS(pvk_command_buffer, base, VkCommandBuffer, VK_OBJECT_TYPE_COMMAND_BUFFER)
 
@@ -199,7 +224,42 @@ PVK_DEFINE_HANDLE_CASTS(pvk_command_buffer, base, VkCommandBuffer, VK_OBJECT_TYP
  */
 struct vn_cs_encoder *pvk_command_buffer_reserve(VkCommandBuffer commandBuffer, size_t size);
 
+/* ---- pvk_query.c ---- */
+/*
+ * Note that cmd (recording) ends or writes `count` queries from `first` of pool (reset: resets them),
+ * for query feedback. Out of memory is remembered in cmd->record_result.
+ */
+void pvk_query_track(struct pvk_command_buffer *cmd, VkQueryPool pool, uint32_t first, uint32_t count, bool reset);
+/* Append a secondary command buffer's query records to cmd's (vkCmdExecuteCommands). */
+void pvk_query_track_secondary(struct pvk_command_buffer *cmd, const struct pvk_command_buffer *secondary);
+/*
+ * Record into query_cmd (begun, not ended) the copies of the query results cmd's records leave
+ * behind into their pools' feedback buffers, creating those on first use (one round trip each).
+ * Returns whether anything was recorded; pools that cannot have feedback are switched to asking the
+ * renderer.
+ */
+bool pvk_query_feedback_record(struct pvk_command_buffer *cmd, VkCommandBuffer query_cmd);
+/* Switch the pools of cmd's records to asking the renderer (their feedback would miss cmd's work). */
+void pvk_query_feedback_disable(const struct pvk_command_buffer *cmd);
+
+/* ---- pvk_render_pass.c ---- */
+/* The view mask of subpass of pass (0: no multiview). */
+uint32_t pvk_render_pass_view_mask(VkRenderPass pass, uint32_t subpass);
+
 /* ---- pvk_feedback.c ---- */
+/* A host-visible, coherent buffer (transfer destination, shared by all queue families), mapped. */
+struct pvk_feedback_buffer {
+   VkBuffer buffer;
+   VkDeviceMemory memory;
+   void *map;
+};
+/*
+ * Create a feedback buffer of size bytes, bound, mapped and zeroed (one round trip for the memory).
+ * Errors: VK_ERROR_FEATURE_NOT_PRESENT (no mappable memory on this transport), or those of
+ * vkCreateBuffer, vkAllocateMemory, vkMapMemory.
+ */
+VkResult pvk_feedback_buffer_create(struct pvk_device *dev, VkDeviceSize size, struct pvk_feedback_buffer *out);
+void pvk_feedback_buffer_destroy(struct pvk_device *dev, struct pvk_feedback_buffer *buf);
 /*
  * A 4-byte slot of the device's feedback buffer holding `initial`, or -1 when there is none (no
  * mappable memory on this transport, or all PVK_FEEDBACK_SLOTS taken): the caller then asks the

@@ -24,8 +24,109 @@ pvk_ring_status(struct vn_ring *ring)
  *    waits for each signalled value (ALL_COMMANDS) and then runs each signal's slot fill; a slot is
  *    thus written only once the host semaphore holds the value, whatever order queues run in;
  *  - a fence with a feedback slot gets its slot's fill as a last batch instead of going to the
- *    renderer.
+ *    renderer;
+ *  - a command buffer that ends or resets queries is followed, in its batch, by its query feedback
+ *    companion (pvk_query.c), so the batch's semaphores and fence signal once results are in memory.
+ *    Batches that carry per-command-buffer device masks (VkDeviceGroupSubmitInfo) keep their list:
+ *    the pools of their queries go back to asking the renderer.
  */
+
+/* Whether a command buffer among the batches has a query feedback companion. */
+static bool
+pvk_submit_has_query_cmds(uint32_t count, const VkSubmitInfo *submits)
+{
+   for (uint32_t i = 0; i < count; i++) {
+      for (uint32_t j = 0; j < submits[i].commandBufferCount; j++) {
+         if (pvk_command_buffer_from_handle(submits[i].pCommandBuffers[j])->query_cmd)
+            return true;
+      }
+   }
+   return false;
+}
+
+static bool
+pvk_submit_has_device_group(const void *pNext)
+{
+   for (const VkBaseInStructure *s = pNext; s; s = s->pNext) {
+      if (s->sType == VK_STRUCTURE_TYPE_DEVICE_GROUP_SUBMIT_INFO)
+         return true;
+   }
+   return false;
+}
+
+/* A copy of the batches with each command buffer's companion right after it (one allocation, for the
+ * caller to free), or NULL when out of memory. */
+static VkSubmitInfo *
+pvk_submit_add_query_cmds(uint32_t count, const VkSubmitInfo *submits)
+{
+   size_t cmds = 0;
+   for (uint32_t i = 0; i < count; i++)
+      cmds += (size_t)submits[i].commandBufferCount * 2;
+   VkSubmitInfo *out = malloc(count * sizeof(VkSubmitInfo) + cmds * sizeof(VkCommandBuffer));
+   if (!out)
+      return NULL;
+   VkCommandBuffer *list = (VkCommandBuffer *)(out + count);
+   for (uint32_t i = 0; i < count; i++) {
+      out[i] = submits[i];
+      const bool keep = pvk_submit_has_device_group(submits[i].pNext);
+      uint32_t n = 0;
+      for (uint32_t j = 0; j < submits[i].commandBufferCount; j++) {
+         const struct pvk_command_buffer *cmd = pvk_command_buffer_from_handle(submits[i].pCommandBuffers[j]);
+         list[n++] = submits[i].pCommandBuffers[j];
+         if (cmd->query_cmd && keep)
+            pvk_query_feedback_disable(cmd);
+         else if (cmd->query_cmd)
+            list[n++] = pvk_command_buffer_to_handle(cmd->query_cmd);
+      }
+      out[i].commandBufferCount = n;
+      out[i].pCommandBuffers = list;
+      list += n;
+   }
+   return out;
+}
+
+/* The same for vkQueueSubmit2 (a companion takes its command buffer's device mask). */
+static bool
+pvk_submit2_has_query_cmds(uint32_t count, const VkSubmitInfo2 *submits)
+{
+   for (uint32_t i = 0; i < count; i++) {
+      for (uint32_t j = 0; j < submits[i].commandBufferInfoCount; j++) {
+         if (pvk_command_buffer_from_handle(submits[i].pCommandBufferInfos[j].commandBuffer)->query_cmd)
+            return true;
+      }
+   }
+   return false;
+}
+
+static VkSubmitInfo2 *
+pvk_submit2_add_query_cmds(uint32_t count, const VkSubmitInfo2 *submits)
+{
+   size_t cmds = 0;
+   for (uint32_t i = 0; i < count; i++)
+      cmds += (size_t)submits[i].commandBufferInfoCount * 2;
+   VkSubmitInfo2 *out = malloc(count * sizeof(VkSubmitInfo2) + cmds * sizeof(VkCommandBufferSubmitInfo));
+   if (!out)
+      return NULL;
+   VkCommandBufferSubmitInfo *list = (VkCommandBufferSubmitInfo *)(out + count);
+   for (uint32_t i = 0; i < count; i++) {
+      out[i] = submits[i];
+      uint32_t n = 0;
+      for (uint32_t j = 0; j < submits[i].commandBufferInfoCount; j++) {
+         const VkCommandBufferSubmitInfo *info = &submits[i].pCommandBufferInfos[j];
+         const struct pvk_command_buffer *cmd = pvk_command_buffer_from_handle(info->commandBuffer);
+         list[n++] = *info;
+         if (cmd->query_cmd) {
+            list[n] = *info;
+            list[n].pNext = NULL;
+            list[n++].commandBuffer = pvk_command_buffer_to_handle(cmd->query_cmd);
+         }
+      }
+      out[i].commandBufferInfoCount = n;
+      out[i].pCommandBufferInfos = list;
+      list += n;
+   }
+   return out;
+}
 
 static const VkTimelineSemaphoreSubmitInfo *
 pvk_timeline_submit_info(const void *pNext)
@@ -157,14 +258,31 @@ pvk_queue_submit_feedback(struct pvk_queue *queue, uint32_t count, const VkSubmi
    return pvk_error(pvk_ring_status(ring));
 }
 
+static VkResult
+pvk_queue_submit(struct pvk_queue *queue, uint32_t submitCount, const VkSubmitInfo *pSubmits, VkFence fence);
+
 /*
- * vkQueueSubmit: asynchronous, with the feedback batches above. Errors: VK_ERROR_OUT_OF_HOST_MEMORY,
- * VK_ERROR_DEVICE_LOST once the ring is lost.
+ * vkQueueSubmit: asynchronous, with the feedback batches and query feedback companions above.
+ * Errors: VK_ERROR_OUT_OF_HOST_MEMORY, VK_ERROR_DEVICE_LOST once the ring is lost.
  */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_QueueSubmit(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo *pSubmits, VkFence fence)
 {
    struct pvk_queue *queue = pvk_queue_from_handle(_queue);
+   if (!pvk_submit_has_query_cmds(submitCount, pSubmits))
+      return pvk_queue_submit(queue, submitCount, pSubmits, fence);
+   VkSubmitInfo *submits = pvk_submit_add_query_cmds(submitCount, pSubmits);
+   if (!submits)
+      return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
+   const VkResult result = pvk_queue_submit(queue, submitCount, submits, fence);
+   free(submits);
+   return result;
+}
+
+static VkResult
+pvk_queue_submit(struct pvk_queue *queue, uint32_t submitCount, const VkSubmitInfo *pSubmits, VkFence fence)
+{
+   VkQueue _queue = pvk_queue_to_handle(queue);
    struct vn_ring *ring = queue->device->ring;
    const struct pvk_fence *f = pvk_fence_from_handle(fence);
    uint32_t signals = 0;
@@ -213,11 +331,28 @@ pvk_submit2_feedback_add(struct pvk_queue *queue, const VkSubmitInfo2 *batch, Vk
    };
 }
 
+static VkResult
+pvk_queue_submit2(struct pvk_queue *queue, uint32_t submitCount, const VkSubmitInfo2 *pSubmits, VkFence fence);
+
 /* vkQueueSubmit2 (1.3): as vkQueueSubmit. */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_QueueSubmit2(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo2 *pSubmits, VkFence fence)
 {
    struct pvk_queue *queue = pvk_queue_from_handle(_queue);
+   if (!pvk_submit2_has_query_cmds(submitCount, pSubmits))
+      return pvk_queue_submit2(queue, submitCount, pSubmits, fence);
+   VkSubmitInfo2 *submits = pvk_submit2_add_query_cmds(submitCount, pSubmits);
+   if (!submits)
+      return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
+   const VkResult result = pvk_queue_submit2(queue, submitCount, submits, fence);
+   free(submits);
+   return result;
+}
+
+static VkResult
+pvk_queue_submit2(struct pvk_queue *queue, uint32_t submitCount, const VkSubmitInfo2 *pSubmits, VkFence fence)
+{
+   VkQueue _queue = pvk_queue_to_handle(queue);
    struct vn_ring *ring = queue->device->ring;
    const struct pvk_fence *f = pvk_fence_from_handle(fence);
    uint32_t signals = 0;

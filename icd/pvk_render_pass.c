@@ -10,12 +10,55 @@
 
 struct pvk_render_pass {
    struct pvk_object_base base;
+   /* per subpass: the views a query uses (pvk_query.c), from VkRenderPassMultiviewCreateInfo or
+    * VkSubpassDescription2::viewMask */
+   uint32_t subpass_count;
+   uint32_t view_masks[];
 };
 PVK_DEFINE_HANDLE_CASTS(pvk_render_pass, base, VkRenderPass, VK_OBJECT_TYPE_RENDER_PASS)
 
-/* vkCreateRenderPass / vkDestroyRenderPass */
-PVK_DEFINE_ASYNC_CREATE_DESTROY(render_pass, VkRenderPass, RenderPass, VkRenderPassCreateInfo,
-                                VK_OBJECT_TYPE_RENDER_PASS)
+uint32_t
+pvk_render_pass_view_mask(VkRenderPass renderPass, uint32_t subpass)
+{
+   const struct pvk_render_pass *pass = pvk_render_pass_from_handle(renderPass);
+   return pass && subpass < pass->subpass_count ? pass->view_masks[subpass] : 0;
+}
+
+static struct pvk_render_pass *
+pvk_render_pass_alloc(struct pvk_device *dev, const VkAllocationCallbacks *pAllocator, uint32_t subpass_count)
+{
+   struct pvk_render_pass *pass =
+      pvk_object_zalloc(dev, pAllocator, sizeof(*pass) + subpass_count * sizeof(pass->view_masks[0]),
+                        VK_OBJECT_TYPE_RENDER_PASS);
+   if (pass)
+      pass->subpass_count = subpass_count;
+   return pass;
+}
+
+/* vkCreateRenderPass: asynchronous. Errors: VK_ERROR_OUT_OF_HOST_MEMORY. */
+VKAPI_ATTR VkResult VKAPI_CALL
+pvk_CreateRenderPass(VkDevice _device, const VkRenderPassCreateInfo *pCreateInfo,
+                     const VkAllocationCallbacks *pAllocator, VkRenderPass *pRenderPass)
+{
+   struct pvk_device *dev = pvk_device_from_handle(_device);
+   struct pvk_render_pass *pass = pvk_render_pass_alloc(dev, pAllocator, pCreateInfo->subpassCount);
+   if (!pass)
+      return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
+   for (const VkBaseInStructure *s = pCreateInfo->pNext; s; s = s->pNext) {
+      if (s->sType != VK_STRUCTURE_TYPE_RENDER_PASS_MULTIVIEW_CREATE_INFO)
+         continue;
+      const VkRenderPassMultiviewCreateInfo *multiview = (const VkRenderPassMultiviewCreateInfo *)s;
+      for (uint32_t i = 0; i < PVK_MIN(multiview->subpassCount, pass->subpass_count); i++)
+         pass->view_masks[i] = multiview->pViewMasks[i];
+   }
+   VkRenderPass handle = pvk_render_pass_to_handle(pass);
+   vn_async_vkCreateRenderPass(dev->ring, _device, pCreateInfo, NULL, &handle);
+   *pRenderPass = handle;
+   return VK_SUCCESS;
+}
+
+/* vkDestroyRenderPass */
+PVK_DEFINE_ASYNC_DESTROY(render_pass, VkRenderPass, RenderPass)
 
 /* vkCreateRenderPass2 (1.2): asynchronous. Errors: VK_ERROR_OUT_OF_HOST_MEMORY. */
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -23,9 +66,11 @@ pvk_CreateRenderPass2(VkDevice _device, const VkRenderPassCreateInfo2 *pCreateIn
                       const VkAllocationCallbacks *pAllocator, VkRenderPass *pRenderPass)
 {
    struct pvk_device *dev = pvk_device_from_handle(_device);
-   struct pvk_render_pass *pass = pvk_object_zalloc(dev, pAllocator, sizeof(*pass), VK_OBJECT_TYPE_RENDER_PASS);
+   struct pvk_render_pass *pass = pvk_render_pass_alloc(dev, pAllocator, pCreateInfo->subpassCount);
    if (!pass)
       return pvk_error(VK_ERROR_OUT_OF_HOST_MEMORY);
+   for (uint32_t i = 0; i < pCreateInfo->subpassCount; i++)
+      pass->view_masks[i] = pCreateInfo->pSubpasses[i].viewMask;
    VkRenderPass handle = pvk_render_pass_to_handle(pass);
    vn_async_vkCreateRenderPass2(dev->ring, _device, pCreateInfo, NULL, &handle);
    *pRenderPass = handle;

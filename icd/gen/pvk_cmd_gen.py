@@ -21,6 +21,17 @@ HAND_WRITTEN = {
     'vkCmdSetEvent', 'vkCmdResetEvent', 'vkCmdSetEvent2', 'vkCmdResetEvent2',
 }
 
+# Commands that are generated but, once encoded, also call pvk_cmd_track_<Name>(same arguments), written
+# by hand in pvk_command_buffer.c: query feedback tracks the queries a command buffer ends, writes and
+# resets, and the view count of the render pass instance they are used in (spec "Queries": a query in
+# a multiview render pass instance uses one query per view).
+TRACKED = {
+    'vkCmdEndQuery', 'vkCmdEndQueryIndexedEXT', 'vkCmdWriteTimestamp', 'vkCmdWriteTimestamp2',
+    'vkCmdResetQueryPool', 'vkCmdExecuteCommands',
+    'vkCmdBeginRenderPass', 'vkCmdBeginRenderPass2', 'vkCmdNextSubpass', 'vkCmdNextSubpass2',
+    'vkCmdEndRenderPass', 'vkCmdEndRenderPass2', 'vkCmdBeginRendering', 'vkCmdEndRendering',
+}
+
 
 def api_ok(elem):
     api = elem.get('api')
@@ -77,6 +88,12 @@ def main():
     out.append('')
     out.append('#include "venus-protocol/vn_protocol_driver_command_buffer.h"')
     out.append('')
+    generated = set(name for name, _, _ in cmds)
+    assert TRACKED <= generated, sorted(TRACKED - generated)
+    for name, wire, params in sorted(cmds):
+        if name in TRACKED:
+            out.append('void pvk_cmd_track_%s(%s);' % (name[5:], ', '.join(d for d, _ in params)))
+    out.append('')
     for name, wire, params in sorted(cmds):
         decls = ', '.join(d for d, _ in params)
         names = ', '.join(n for _, n in params)
@@ -89,6 +106,8 @@ def main():
                    % (wire, names))
         out.append('   if (enc)')
         out.append('      vn_encode_%s(enc, 0, %s);' % (wire, names))
+        if name in TRACKED:
+            out.append('   pvk_cmd_track_%s(%s);' % (name[5:], names))
         out.append('}')
         out.append('')
     with open(args.out, 'w') as f:
