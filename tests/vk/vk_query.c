@@ -14,7 +14,9 @@
  *    of 8 timestamp queries with 4 written, 64-bit and 32-bit reads with a stride and availability
  *    give VK_NOT_READY, the 4 values and nothing written for the others (padding untouched); a host
  *    reset (Vulkan 1.2 hostQueryReset) makes two of them unavailable at once; WAIT_BIT called right
- *    after a submission (before its fence) returns the new timestamps, available and ordered.
+ *    after a submission (before its fence) returns the new timestamps, available and ordered; timestamps
+ *    written by a secondary command buffer, executed by a simultaneous-use primary that resets them
+ *    and is submitted twice, are read without WAIT_BIT after each fence, the second pair later.
  *  - round trips, where the ICD is pvk (PVK_DEBUG=ring reports its synchronous calls at
  *    vkDestroyInstance; stderr is captured for it): the same short program runs twice, once with
  *    LOOPS x (vkGetQueryPoolResults, and the same with WAIT_BIT) on available timestamps, once
@@ -355,6 +357,72 @@ static const char *check_formats(struct vkt *t, bool host_reset, char *msg, size
 	return NULL;
 }
 
+/*
+ * Timestamps written by a secondary command buffer (executed twice by a simultaneous-use primary that
+ * also resets them, submitted twice): readable without WAIT_BIT once each submission's fence signalled,
+ * the second submission's values later than the first's.
+ */
+static const char *check_secondary(struct vkt *t, char *msg, size_t len)
+{
+	VkQueryPoolCreateInfo pool_info = {
+		.sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO,
+		.queryType = VK_QUERY_TYPE_TIMESTAMP,
+		.queryCount = 2,
+	};
+	VkQueryPool pool;
+	VKT_CHECK(t, vkCreateQueryPool(t->device, &pool_info, NULL, &pool));
+	VkCommandBufferAllocateInfo alloc = {
+		.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+		.commandPool = t->command_pool,
+		.level = VK_COMMAND_BUFFER_LEVEL_SECONDARY,
+		.commandBufferCount = 1,
+	};
+	VkCommandBuffer secondary, primary;
+	VKT_CHECK(t, vkAllocateCommandBuffers(t->device, &alloc, &secondary));
+	alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+	VKT_CHECK(t, vkAllocateCommandBuffers(t->device, &alloc, &primary));
+	VkCommandBufferInheritanceInfo inherit = { .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_INHERITANCE_INFO };
+	VkCommandBufferBeginInfo begin = {
+		.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+		.flags = VK_COMMAND_BUFFER_USAGE_SIMULTANEOUS_USE_BIT,
+		.pInheritanceInfo = &inherit,
+	};
+	VKT_CHECK(t, vkBeginCommandBuffer(secondary, &begin));
+	vkCmdWriteTimestamp(secondary, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, pool, 0);
+	vkCmdWriteTimestamp(secondary, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, pool, 1);
+	VKT_CHECK(t, vkEndCommandBuffer(secondary));
+	VKT_CHECK(t, vkBeginCommandBuffer(primary, &begin));
+	vkCmdResetQueryPool(primary, pool, 0, 2);
+	vkCmdExecuteCommands(primary, 1, &secondary);
+	VKT_CHECK(t, vkEndCommandBuffer(primary));
+
+	uint64_t stamp[2][2];
+	for (int round = 0; round < 2; round++) {
+		VkSubmitInfo submit = {
+			.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+			.commandBufferCount = 1,
+			.pCommandBuffers = &primary,
+		};
+		VkFence fence = vkt_fence(t, false);
+		VKT_CHECK(t, vkQueueSubmit(t->queue, 1, &submit, fence));
+		vkt_wait_fence(t, fence, "timestamps from a secondary command buffer");
+		vkDestroyFence(t->device, fence, NULL);
+		VkResult result = vkGetQueryPoolResults(t->device, pool, 0, 2, sizeof(stamp[round]), stamp[round],
+							sizeof(uint64_t), VK_QUERY_RESULT_64_BIT);
+		if (result != VK_SUCCESS || stamp[round][1] < stamp[round][0] ||
+		    (round && stamp[1][0] <= stamp[0][1])) {
+			snprintf(msg, len, "timestamps from a secondary, submission %d: %s, %llu %llu (first submission "
+				 "ended at %llu)", round + 1, vkt_result_name(result), (unsigned long long)stamp[round][0],
+				 (unsigned long long)stamp[round][1], (unsigned long long)stamp[0][1]);
+			return msg;
+		}
+	}
+	vkFreeCommandBuffers(t->device, t->command_pool, 1, &primary);
+	vkFreeCommandBuffers(t->device, t->command_pool, 1, &secondary);
+	vkDestroyQueryPool(t->device, pool, NULL);
+	return NULL;
+}
+
 /* One device: timestamps written once, then loops x (vkGetQueryPoolResults without and with WAIT_BIT). */
 static double reads_run(uint32_t loops)
 {
@@ -505,6 +573,9 @@ int main(void)
 	if (valid_bits && (error = check_formats(&t, host_reset.hostQueryReset, msg, sizeof(msg))))
 		return vkt_fail(&t, "%s", error);
 
+	if (valid_bits && (error = check_secondary(&t, msg, sizeof(msg))))
+		return vkt_fail(&t, "%s", error);
+
 	char trips_msg[200];
 	if (trips.counted && valid_bits) {
 		/* the dead-host check: at most one per 200 ms of loop, doubled, plus slack */
@@ -526,8 +597,8 @@ int main(void)
 			supported.occlusionQueryPrecise ? "precise" : "not precise", (unsigned long long)counts[0],
 			(unsigned long long)counts[1], (unsigned long long)counts[2],
 			supported.pipelineStatisticsQuery ? ", pipeline statistics 3 vertices 1 primitive" : "",
-			valid_bits ? "timestamps ordered, the host sleep measured, 64/32-bit, stride, availability, host reset "
-				     "and WAIT_BIT before the fence checked"
+			valid_bits ? "timestamps ordered, the host sleep measured, 64/32-bit, stride, availability, host reset, "
+				     "WAIT_BIT before the fence, a secondary in a resubmitted primary checked"
 				   : "no timestamp support (not checked)",
 			trips_msg);
 }
