@@ -978,3 +978,80 @@ void vkt_cmd_barrier_to_host(VkCommandBuffer cmd, VkPipelineStageFlags src_stage
 
 	vkCmdPipelineBarrier(cmd, src_stage, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &to_host, 0, NULL, 0, NULL);
 }
+
+void vkt_ring_report_request(void)
+{
+	const char *debug = getenv("PVK_DEBUG");
+	char flags[256];
+
+	snprintf(flags, sizeof(flags), "%s%sring", debug ? debug : "", debug && *debug ? "," : "");
+	setenv("PVK_DEBUG", flags, 1);
+}
+
+/* Sum of pvk's "N synchronous calls" over the ring lines in text; *lines receives how many there were. */
+static unsigned long long sync_calls(const char *text, unsigned *lines)
+{
+	unsigned long long total = 0;
+
+	*lines = 0;
+	for (const char *p = text; (p = strstr(p, "pvk: ring ")); p++) {
+		const char *end = strchr(p, '\n');
+		const char *calls = strstr(p, " synchronous calls");
+		if (!calls || (end && calls > end))
+			continue;
+		const char *number = calls;
+		while (number > p && number[-1] >= '0' && number[-1] <= '9')
+			number--;
+		total += strtoull(number, NULL, 10);
+		(*lines)++;
+	}
+	return total;
+}
+
+static char *read_from(int fd, off_t from, off_t to)
+{
+	char *text = calloc(1, (size_t)(to - from) + 1);
+
+	if (text && pread(fd, text, (size_t)(to - from), from) != to - from)
+		text[0] = '\0';
+	return text;
+}
+
+void vkt_count_round_trips(struct vkt_round_trips *r, double (*run)(uint32_t loops), uint32_t loops)
+{
+	FILE *capture = tmpfile();
+	int saved = dup(STDERR_FILENO);
+
+	memset(r, 0, sizeof(*r));
+	if (!capture || saved < 0) {
+		if (capture)
+			fclose(capture);
+		if (saved >= 0)
+			close(saved);
+		return;
+	}
+	fflush(stderr);
+	dup2(fileno(capture), STDERR_FILENO);
+	run(0);
+	off_t middle = lseek(fileno(capture), 0, SEEK_CUR);
+	r->ms = run(loops);
+	off_t end = lseek(fileno(capture), 0, SEEK_CUR);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+
+	char *base = read_from(fileno(capture), 0, middle), *loop = read_from(fileno(capture), middle, end);
+	unsigned base_lines = 0, loop_lines = 0;
+	if (base && loop) {
+		fputs(base, stderr); /* pass everything else through */
+		fputs(loop, stderr);
+		r->base = sync_calls(base, &base_lines);
+		r->loop = sync_calls(loop, &loop_lines);
+	}
+	r->counted = base_lines && loop_lines;
+	r->extra = r->loop > r->base ? r->loop - r->base : 0;
+	r->allowed = 4 + 2 * (unsigned long long)(r->ms / 200.0);
+	free(base);
+	free(loop);
+	fclose(capture);
+}

@@ -225,4 +225,20 @@ VkFence vkt_fence(struct vkt *t, bool signaled);
 uint32_t vkt_seed(struct vkt *t);
 uint32_t vkt_rand(uint32_t *state);
 
+/* Counting pvk's synchronous calls (host round trips): with PVK_DEBUG=ring, pvk prints
+ * "pvk: ring N: ... M synchronous calls" when an instance is destroyed. vkt_ring_report_request adds
+ * "ring" to PVK_DEBUG; call it before the first instance (pvk reads PVK_DEBUG once). */
+void vkt_ring_report_request(void);
+struct vkt_round_trips {
+	bool counted;		       /* both runs printed ring reports (the ICD is pvk) */
+	unsigned long long base, loop; /* synchronous calls of run(0) and run(loops) */
+	unsigned long long extra;      /* loop - base (0 when fewer) */
+	unsigned long long allowed;    /* the dead-host check's rate: 4 + 2 per 200 ms of run(loops) */
+	double ms;		       /* what run(loops) returned: its loop's duration, ms */
+};
+/* Runs run(0) and run(loops), each creating and destroying its own instance, with stderr captured
+ * (and passed through afterwards), and fills r from the ring reports. Call it before any other
+ * instance of the program exists. */
+void vkt_count_round_trips(struct vkt_round_trips *r, double (*run)(uint32_t loops), uint32_t loops);
+
 #endif

@@ -452,86 +452,14 @@ static double reads_run(uint32_t loops)
 	return ms;
 }
 
-/* Sum of pvk's "N synchronous calls" over the ring lines in text; *lines receives how many there were. */
-static unsigned long long sync_calls(const char *text, unsigned *lines)
-{
-	unsigned long long total = 0;
-
-	*lines = 0;
-	for (const char *p = text; (p = strstr(p, "pvk: ring ")); p++) {
-		const char *end = strchr(p, '\n');
-		const char *calls = strstr(p, " synchronous calls");
-		if (!calls || (end && calls > end))
-			continue;
-		const char *number = calls;
-		while (number > p && number[-1] >= '0' && number[-1] <= '9')
-			number--;
-		total += strtoull(number, NULL, 10);
-		(*lines)++;
-	}
-	return total;
-}
-
-static char *read_from(int fd, off_t from, off_t to)
-{
-	char *text = calloc(1, (size_t)(to - from) + 1);
-
-	if (text && pread(fd, text, (size_t)(to - from), from) != to - from)
-		text[0] = '\0';
-	return text;
-}
-
-struct round_trips {
-	bool counted;
-	unsigned long long base, loop;
-	double ms;
-};
-
-/* Both runs with pvk's ring report captured from stderr. */
-static void count_round_trips(struct round_trips *r)
-{
-	FILE *capture = tmpfile();
-	int saved = dup(STDERR_FILENO);
-	if (!capture || saved < 0) {
-		r->counted = false;
-		return;
-	}
-	fflush(stderr);
-	dup2(fileno(capture), STDERR_FILENO);
-	reads_run(0);
-	off_t middle = lseek(fileno(capture), 0, SEEK_CUR);
-	r->ms = reads_run(LOOPS);
-	off_t end = lseek(fileno(capture), 0, SEEK_CUR);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-
-	char *base = read_from(fileno(capture), 0, middle), *loop = read_from(fileno(capture), middle, end);
-	unsigned base_lines = 0, loop_lines = 0;
-	if (base && loop) {
-		fputs(base, stderr);
-		fputs(loop, stderr);
-		r->base = sync_calls(base, &base_lines);
-		r->loop = sync_calls(loop, &loop_lines);
-	}
-	r->counted = base_lines && loop_lines;
-	free(base);
-	free(loop);
-	fclose(capture);
-}
-
 int main(void)
 {
 	struct vkt t;
 	char msg[320];
 	const char *error;
-	struct round_trips trips = { 0 };
+	struct vkt_round_trips trips = { 0 };
 
-	/* pvk reads PVK_DEBUG once, at its first instance */
-	const char *debug = getenv("PVK_DEBUG");
-	char flags[256];
-	snprintf(flags, sizeof(flags), "%s%sring", debug ? debug : "", debug && *debug ? "," : "");
-	setenv("PVK_DEBUG", flags, 1);
+	vkt_ring_report_request();
 
 	vkt_init_instance(&t, "vk_query");
 	VkPhysicalDeviceFeatures supported;
@@ -556,7 +484,7 @@ int main(void)
 	vkt_fini(&t);
 
 	/* round trips first, while stderr is still ours to redirect */
-	count_round_trips(&trips);
+	vkt_count_round_trips(&trips, reads_run, LOOPS);
 
 	vkt_init_instance(&t, "vk_query");
 	struct vkt_device_options opts = { .features_chain = &enable };
@@ -579,14 +507,12 @@ int main(void)
 	char trips_msg[200];
 	if (trips.counted && valid_bits) {
 		/* the dead-host check: at most one per 200 ms of loop, doubled, plus slack */
-		unsigned long long extra = trips.loop > trips.base ? trips.loop - trips.base : 0;
-		unsigned long long allowed = 4 + 2 * (unsigned long long)(trips.ms / 200.0);
-		if (extra > allowed)
+		if (trips.extra > trips.allowed)
 			return vkt_fail(&t, "%u x 2 vkGetQueryPoolResults cost %llu synchronous calls (%llu with the loop, "
 					    "%llu without) in %.1f ms; at most %llu allowed",
-					LOOPS, extra, trips.loop, trips.base, trips.ms, allowed);
+					LOOPS, trips.extra, trips.loop, trips.base, trips.ms, trips.allowed);
 		snprintf(trips_msg, sizeof(trips_msg), "%u x 2 result reads cost %llu synchronous calls (%llu vs %llu) in %.1f ms",
-			 LOOPS, extra, trips.loop, trips.base, trips.ms);
+			 LOOPS, trips.extra, trips.loop, trips.base, trips.ms);
 	} else {
 		snprintf(trips_msg, sizeof(trips_msg), "%s",
 			 valid_bits ? "round trips not counted (the ICD is not pvk)" : "no timestamps: round trips not counted");
