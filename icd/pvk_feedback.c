@@ -354,6 +354,37 @@ pvk_feedback_slot_get(struct pvk_device *dev, int32_t slot)
    return pvk_feedback_slot_read(atomic_load_explicit(&dev->feedback, memory_order_acquire), slot);
 }
 
+/*
+ * Records into cmd the write of one feedback word: a global barrier from src_stages/src_access to
+ * the transfer, vkCmdFillBuffer of value into the 4 bytes at offset of buffer, and a barrier that
+ * makes the word visible to host reads and writes. Used for fence and event feedback (Mesa's
+ * vn_feedback_cmd_record and vn_event_feedback_cmd_record do the same with their own barriers).
+ */
+void
+pvk_feedback_cmd_write(VkCommandBuffer cmd, VkBuffer buffer, VkDeviceSize offset, uint32_t value,
+                       VkPipelineStageFlags src_stages, VkAccessFlags src_access)
+{
+   const VkMemoryBarrier before = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+      .srcAccessMask = src_access,
+      .dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+   };
+   pvk_CmdPipelineBarrier(cmd, src_stages, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &before, 0, NULL, 0, NULL);
+   pvk_CmdFillBuffer(cmd, buffer, offset, sizeof(uint32_t), value);
+   const VkBufferMemoryBarrier after = {
+      .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER,
+      .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+      .dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_HOST_WRITE_BIT,
+      .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+      .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+      .buffer = buffer,
+      .offset = offset,
+      .size = sizeof(uint32_t),
+   };
+   pvk_CmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0, NULL, 1, &after, 0,
+                          NULL);
+}
+
 VkResult
 pvk_feedback_cmd(struct pvk_device *dev, int32_t slot, uint32_t family, VkCommandBuffer *out)
 {
@@ -393,26 +424,8 @@ pvk_feedback_cmd(struct pvk_device *dev, int32_t slot, uint32_t family, VkComman
       };
       pvk_BeginCommandBuffer(*cmd, &begin);
       /* everything submitted before (submission order) completes before the fill */
-      const VkMemoryBarrier before = {
-         .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-         .srcAccessMask = VK_ACCESS_MEMORY_WRITE_BIT,
-         .dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
-      };
-      pvk_CmdPipelineBarrier(*cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &before,
-                             0, NULL, 0, NULL);
-      pvk_CmdFillBuffer(*cmd, fb->buffer, (VkDeviceSize)slot * sizeof(uint32_t), sizeof(uint32_t), VK_SUCCESS);
-      const VkBufferMemoryBarrier after = {
-         .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER,
-         .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
-         .dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_HOST_WRITE_BIT,
-         .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-         .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-         .buffer = fb->buffer,
-         .offset = (VkDeviceSize)slot * sizeof(uint32_t),
-         .size = sizeof(uint32_t),
-      };
-      pvk_CmdPipelineBarrier(*cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0, NULL, 1, &after,
-                             0, NULL);
+      pvk_feedback_cmd_write(*cmd, fb->buffer, (VkDeviceSize)slot * sizeof(uint32_t), VK_SUCCESS,
+                             VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_ACCESS_MEMORY_WRITE_BIT);
       result = pvk_EndCommandBuffer(*cmd);
       if (result != VK_SUCCESS) {
          pvk_FreeCommandBuffers(device, fb->pools[family], 1, cmd);

@@ -279,6 +279,8 @@ void pvk_feedback_fini(struct pvk_device *dev);
 bool pvk_feedback_enabled(struct pvk_device *dev);
 /* The feedback buffer and the byte offset of slot in it (for fills recorded in command buffers). */
 VkBuffer pvk_feedback_buffer(struct pvk_device *dev, int32_t slot, VkDeviceSize *offset);
+void pvk_feedback_cmd_write(VkCommandBuffer cmd, VkBuffer buffer, VkDeviceSize offset, uint32_t value,
+                            VkPipelineStageFlags src_stages, VkAccessFlags src_access);
 /*
  * For reads of feedback memory that never reach the host: a round trip at most every 200 ms (one
  * thread makes it, the others go on), so a dead host is noticed. Returns VK_SUCCESS or

@@ -559,31 +559,9 @@ pvk_event_feedback_record(VkCommandBuffer commandBuffer, VkEvent _event, VkPipel
    struct pvk_device *dev = pvk_command_buffer_from_handle(commandBuffer)->device;
    VkDeviceSize offset;
    const VkBuffer buffer = pvk_feedback_buffer(dev, event->feedback_slot, &offset);
-   const VkBufferMemoryBarrier before = {
-      .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER,
-      .srcAccessMask = VK_ACCESS_HOST_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT,
-      .dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
-      .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-      .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-      .buffer = buffer,
-      .offset = offset,
-      .size = sizeof(uint32_t),
-   };
-   pvk_CmdPipelineBarrier(commandBuffer, src_stages | VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
-                          VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, NULL, 1, &before, 0, NULL);
-   pvk_CmdFillBuffer(commandBuffer, buffer, offset, sizeof(uint32_t), (uint32_t)status);
-   const VkBufferMemoryBarrier after = {
-      .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER,
-      .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
-      .dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_HOST_WRITE_BIT,
-      .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-      .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-      .buffer = buffer,
-      .offset = offset,
-      .size = sizeof(uint32_t),
-   };
-   pvk_CmdPipelineBarrier(commandBuffer, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0, NULL, 1,
-                          &after, 0, NULL);
+   pvk_feedback_cmd_write(commandBuffer, buffer, offset, (uint32_t)status,
+                          src_stages | VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                          VK_ACCESS_HOST_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT);
 }
 
 /* A synchronization2 stage mask as legacy flags (the bits below 32 are the same; the others are
