@@ -149,9 +149,11 @@ pvk_physical_device_semaphore_sync_fd_importable(struct pvk_physical_device *pde
 /*
  * The handle type the renderer's driver shares memory with: dma-buf when it can both export and
  * import buffer memory as dma-bufs (what Mesa's Venus requires too), else 0. A driver that exports
- * only opaque fds (lavapipe without udmabuf) is not enough: virglrenderer 1.1 then hands out the
- * blob, but refuses to import its resource back (vkAllocateMemory with
- * VkImportMemoryResourceInfoMESA returns VK_ERROR_INVALID_EXTERNAL_HANDLE, seen in the guest).
+ * only opaque fds (lavapipe without udmabuf) is not enough with virglrenderer 1.1 (icd/README.md,
+ * "External memory"): the blob is created, but its resource cannot be imported back, neither in
+ * the exporting context (the renderer keeps the exported fd only for CROSS_DEVICE blobs, which
+ * must be dma-bufs: VK_ERROR_INVALID_EXTERNAL_HANDLE) nor in another one (the context has no such
+ * resource: fatal).
  */
 static VkExternalMemoryHandleTypeFlagBits
 pvk_physical_device_renderer_memory_type(struct pvk_physical_device *pdev)
