@@ -38,3 +38,6 @@ t_expect "vtest: vk_nomap through pvk under the validation layer" "status $T_STA
 
 # The benchmark summariser (tests/bench/table.py) that make bench prints its tables with.
 tests/bench/test_table.sh
+
+# vkcube's screenshot check: native lavapipe's reference shots, and the comparison's own cases.
+tests/icd/test_vkcube.sh

@@ -5,6 +5,7 @@
 #   - the negative ioctl tests of the render node (tests/uapi)
 #   - vulkaninfo through pvk equal to Mesa's Venus (tests/icd)
 #   - the Vulkan test programs (tests/vk) on Mesa's Venus and on pvk (pvgpu: also under the validation layer)
+#   - vkcube through pvk: 300 frames, screenshots compared with native lavapipe's
 #   - pvgpu only: teardown (rmmod, reload, unbind with files open and under load) with a clean log
 # Exit status 0 when every case passed.
 set -u
@@ -48,6 +49,27 @@ if [ "$driver" = pvgpu ]; then
 	VK_LOADER_LAYERS_ENABLE='*validation' VK_DRIVER_FILES=$m VK_ICD_FILENAMES=$m python3 tests/meson_tests.py \
 		--suite vk --timeout-multiplier 4 --label "tests/vk on pvk on $driver under the validation layer" | tap
 fi
+
+# vkcube through pvk on an Xvfb in the guest: 300 frames end cleanly, and the screenshots taken while it
+# runs match native lavapipe's vkcube on the host (build/vkcube/reference*.png, made by tests/vm/guest.sh
+# before the boot; colours and area, tests/icd/vkcube_compare.py). The shots land in $PVGPU_OUT.
+cube_out=${PVGPU_OUT:-/tmp}
+VK_DRIVER_FILES=$m VK_ICD_FILENAMES=$m tests/icd/vkcube_shot.sh --frames 300 --shots 3 --out "$cube_out/vkcube.png" >/tmp/vkcube.log 2>&1
+st=$?
+if [ $st = 0 ]; then
+	echo "ok - vkcube through pvk on $driver: $(grep -o '300 frames in [0-9.]* s' /tmp/vkcube.log), ended cleanly"
+else
+	echo "not ok - vkcube through pvk on $driver: status $st"; sed 's/^/    | /' /tmp/vkcube.log
+fi | tap
+refs=()
+for f in build/vkcube/reference*.png; do [ -f "$f" ] && refs+=(--ref "$f"); done
+if [ ${#refs[@]} = 0 ]; then
+	echo "not ok - vkcube screenshot on $driver: no reference under build/vkcube (tests/icd/test_vkcube.sh makes it)"
+elif python3 tests/icd/vkcube_compare.py "${refs[@]}" "$cube_out"/vkcube*.png >/tmp/compare.log 2>&1; then
+	echo "ok - vkcube screenshot through pvk on $driver matches native lavapipe's ($(grep -c '^MATCH' /tmp/compare.log) shots)"
+else
+	echo "not ok - vkcube screenshot through pvk on $driver does not match native lavapipe's"; sed 's/^/    | /' /tmp/compare.log
+fi | tap
 
 # Last, as it unbinds the driver: rmmod and reload after work (leak check at release), unbind with a
 # file open and under Vulkan load, and a clean kernel log (tests/kunit/teardown-in-guest.sh).

@@ -14,12 +14,20 @@ fi
 # QEMU 10.0 under TCG occasionally dies on an internal assertion (iotlb_to_section, seen with blob
 # mappings of both drivers): a host-side crash, reported as such by scripts/vm (status 120). Such a
 # boot is retried once, and the retry is said in the output; any other failure is not.
+# The guest compares its vkcube screenshots with native lavapipe's, made here (the guest's view of the
+# checkout is read-only); the host suite remakes them on every run.
+if [ ! -f build/vkcube/reference-5.png ]; then
+	mkdir -p build/vkcube
+	scripts/inroot tests/icd/vkcube_shot.sh --icd lvp --frames 1000 --shots 5 --out build/vkcube/reference.png >/dev/null 2>&1 ||
+		echo "# guest ($driver): could not make the vkcube reference screenshots on the host"
+fi
+rm -rf "build/vkcube/guest-$driver"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for attempt in 1 2; do
 	status=0
 	# The boot's output streams indented (so it is not counted), then its result lines are printed.
-	scripts/vm --driver "$driver" --icd venus --strict-dmesg --timeout 1200 -- tests/guest/suite.sh "$driver" 2>&1 |
+	scripts/vm --driver "$driver" --icd venus --strict-dmesg --timeout 1200 --out "build/vkcube/guest-$driver" -- tests/guest/suite.sh "$driver" 2>&1 |
 		tee "$log" | sed -u 's/^/  : /'
 	status=${PIPESTATUS[0]}
 	[ "$status" = 120 ] && [ $attempt = 1 ] || break
