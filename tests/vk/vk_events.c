@@ -66,25 +66,6 @@ static VkSubmitInfo submit_info(const VkCommandBuffer *cmd)
 	return (VkSubmitInfo){ .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO, .commandBufferCount = 1, .pCommandBuffers = cmd };
 }
 
-static VkCommandBuffer begin(struct vkt *t)
-{
-	VkCommandBufferAllocateInfo alloc = {
-		.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
-		.commandPool = t->command_pool,
-		.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
-		.commandBufferCount = 1,
-	};
-	VkCommandBufferBeginInfo info = {
-		.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
-		.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
-	};
-	VkCommandBuffer cmd;
-
-	VKT_CHECK(t, vkAllocateCommandBuffers(t->device, &alloc, &cmd));
-	VKT_CHECK(t, vkBeginCommandBuffer(cmd, &info));
-	return cmd;
-}
-
 /* Part 1; returns NULL or what was wrong. */
 static const char *check_host(struct vkt *t, char *msg, size_t len)
 {
@@ -114,7 +95,7 @@ static const char *check_device(struct vkt *t, bool sync2, char *msg, size_t len
 	memset(buf.map, 0, 4 * sizeof(uint32_t));
 	vkt_buffer_flush(t, &buf);
 
-	VkCommandBuffer set = begin(t);
+	VkCommandBuffer set = vkt_begin_one_shot(t);
 	vkCmdFillBuffer(set, buf.buffer, 0, 4 * sizeof(uint32_t), PATTERN);
 	vkt_cmd_barrier_to_host(set, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT);
 	if (sync2) {
@@ -136,7 +117,7 @@ static const char *check_device(struct vkt *t, bool sync2, char *msg, size_t len
 		vkCmdSetEvent(set, event, VK_PIPELINE_STAGE_TRANSFER_BIT);
 	}
 	VKT_CHECK(t, vkEndCommandBuffer(set));
-	VkCommandBuffer reset = begin(t);
+	VkCommandBuffer reset = vkt_begin_one_shot(t);
 	if (sync2)
 		cmd_reset_event2(reset, event, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT);
 	else
@@ -193,7 +174,7 @@ static const char *check_host_set_wait(struct vkt *t, char *msg, size_t len)
 	vkt_buffer_flush(t, &src);
 	vkt_buffer_flush(t, &dst);
 
-	VkCommandBuffer cmd = begin(t);
+	VkCommandBuffer cmd = vkt_begin_one_shot(t);
 	VkMemoryBarrier barrier = {
 		.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
 		.srcAccessMask = VK_ACCESS_HOST_WRITE_BIT,

@@ -92,18 +92,7 @@ int main(void)
 	VKT_CHECK(&t, vkCreateEvent(t.device, &(VkEventCreateInfo){.sType = VK_STRUCTURE_TYPE_EVENT_CREATE_INFO},
 				    NULL, &event));
 
-	VkCommandBuffer cmd;
-	VKT_CHECK(&t, vkAllocateCommandBuffers(t.device,
-					       &(VkCommandBufferAllocateInfo){
-						       .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
-						       .commandPool = t.command_pool,
-						       .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
-						       .commandBufferCount = 1,
-					       },
-					       &cmd));
-	VKT_CHECK(&t, vkBeginCommandBuffer(cmd, &(VkCommandBufferBeginInfo){
-							.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
-						}));
+	VkCommandBuffer cmd = vkt_begin_one_shot(&t);
 	vkCmdResetQueryPool(cmd, pool, 0, 2);
 	vkt_cmd_begin_target(cmd, &target, NULL);
 	vkCmdBeginQuery(cmd, pool, 0, precise ? VK_QUERY_CONTROL_PRECISE_BIT : 0);
