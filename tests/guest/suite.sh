@@ -6,6 +6,7 @@
 #   - vulkaninfo through pvk equal to Mesa's Venus (tests/icd)
 #   - the Vulkan test programs (tests/vk) on Mesa's Venus and on pvk (pvgpu: also under the validation layer)
 #   - vkcube through pvk: 300 frames, screenshots compared with native lavapipe's
+#   - pvgpu only: vkmark through pvk, headless and on X11, every scene kind briefly
 #   - pvgpu only: teardown (rmmod, reload, unbind with files open and under load) with a clean log
 # Exit status 0 when every case passed.
 set -u
@@ -70,6 +71,26 @@ elif python3 tests/icd/vkcube_compare.py "${refs[@]}" "$cube_out"/vkcube*.png >/
 else
 	echo "not ok - vkcube screenshot through pvk on $driver does not match native lavapipe's"; sed 's/^/    | /' /tmp/compare.log
 fi | tap
+
+# vkmark through pvk, every scene kind once for 1 s (the default scenes' full run, 10 s each, is in
+# make bench): each must report frames per second and the run a score, headless and on the Xvfb.
+if [ "$driver" = pvgpu ]; then
+	scenes=(-b vertex:duration=1 -b texture:duration=1 -b shading:duration=1 -b effect2d:duration=1
+		-b desktop:duration=1 -b cube:duration=1 -b clear:duration=1)
+	Xvfb :8 -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
+	xvfb=$!
+	for ws in headless xcb; do
+		DISPLAY=:8 VK_DRIVER_FILES=$m VK_ICD_FILENAMES=$m timeout 300 vkmark --winsys $ws "${scenes[@]}" >/tmp/vkmark.log 2>&1
+		st=$? fps=$(grep -c 'FPS: [1-9]' /tmp/vkmark.log) score=$(sed -n 's/.*vkmark Score: \([0-9]*\).*/\1/p' /tmp/vkmark.log)
+		if [ $st = 0 ] && [ "$fps" = 7 ] && [ "${score:-0}" -gt 0 ]; then
+			echo "ok - vkmark --winsys $ws through pvk on $driver: 7 scenes, score $score"
+		else
+			echo "not ok - vkmark --winsys $ws through pvk on $driver: status $st, $fps of 7 scenes with FPS, score ${score:-none}"
+			tail -n 12 /tmp/vkmark.log | sed 's/^/    | /'
+		fi | tap
+	done
+	kill $xvfb
+fi
 
 # Last, as it unbinds the driver: rmmod and reload after work (leak check at release), unbind with a
 # file open and under Vulkan load, and a clean kernel log (tests/kunit/teardown-in-guest.sh).
