@@ -6,13 +6,22 @@
  *
  * A swapchain's images are ordinary renderer-side images. vkQueuePresentKHR submits, on the
  * presenting queue, a command buffer that waits for the application's semaphores and copies the
- * image into a host-visible buffer, waits for that submission's fence, and puts the pixels into the
- * X11 window (MIT-SHM when the server shares memory with us, PutImage otherwise). When it returns,
- * the image is idle again, so vkAcquireNextImageKHR never has to wait for the presentation engine:
- * it hands out an image the application does not hold and signals the semaphore/fence with an
- * empty submission. FIFO, MAILBOX and IMMEDIATE therefore all present every image, in order, with
- * no tearing (one PutImage per frame); X servers without vblank (Xvfb) have nothing to pace to.
- * Headless surfaces present nothing: the submission only waits for the semaphores.
+ * image into a host-visible buffer, with the image's fence, hands the image to the swapchain's
+ * present thread and returns at once. The thread takes images in present order, waits for the
+ * copy's fence (a dead host ends the wait with VK_ERROR_DEVICE_LOST within seconds), puts the
+ * pixels into the X11 window (MIT-SHM when the server shares memory with us, PutImage otherwise),
+ * gives the image back, then makes one round trip (GetGeometry): the server has read the SHM
+ * segment before the next put, and a window whose size differs makes the chain SUBOPTIMAL.
+ * vkAcquireNextImageKHR waits (condition variable, bounded by its timeout) for an image the
+ * thread gave back, and signals the semaphore/fence with an empty submission (the copy is done, so
+ * the image is idle). So the application renders frame N+1 while frame N is copied and shown.
+ * FIFO and IMMEDIATE show every image in order with no tearing (one put per frame; Xvfb has no
+ * vblank to pace to); MAILBOX drops an image when a newer one is queued behind it. Errors the
+ * thread meets (SURFACE_LOST, DEVICE_LOST) stick to the chain and are returned by the next
+ * vkQueuePresentKHR / vkAcquireNextImageKHR, like SUBOPTIMAL while the size differs.
+ * vkDestroySwapchainKHR lets the thread finish the queue and joins it. Locking: see struct
+ * pvk_swapchain. Headless surfaces have no thread: the present submission only waits for the
+ * semaphores, synchronously.
  *
  * Model for behaviour: Mesa src/vulkan/wsi/wsi_common.c and wsi_common_x11.c (the software path);
  * the code is pvk's own. The host driver never sees VK_KHR_swapchain: VK_IMAGE_LAYOUT_PRESENT_SRC_KHR
@@ -23,6 +32,9 @@
 
 #include <X11/Xlib-xcb.h>
 #include <X11/Xlib.h>
+#include <errno.h>
+#include <pthread.h>
+#include <time.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <xcb/shm.h>
@@ -256,6 +268,14 @@ pvk_wsi_lookup_entrypoint(const char *name)
 
 /* ---- swapchains (VK_KHR_swapchain) ---- */
 
+/* Where a swapchain image is; it moves ACQUIRED -> QUEUED -> PRESENTING -> IDLE -> ACQUIRED */
+enum pvk_swapchain_image_state {
+   PVK_WSI_IMAGE_IDLE,       /* the presentation engine is done with it: vkAcquireNextImageKHR may hand it out */
+   PVK_WSI_IMAGE_ACQUIRED,   /* held by the application */
+   PVK_WSI_IMAGE_QUEUED,     /* its copy is submitted; in the present queue, waiting for the thread */
+   PVK_WSI_IMAGE_PRESENTING, /* the present thread waits for its copy and puts its pixels */
+};
+
 struct pvk_swapchain_image {
    VkImage image;
    VkDeviceMemory memory;
@@ -264,8 +284,8 @@ struct pvk_swapchain_image {
    VkDeviceMemory buffer_memory;
    const void *pixels;
    VkCommandBuffer copy_cmd;
-   VkFence fence;
-   bool acquired; /* held by the application */
+   VkFence fence; /* signaled by the copy; waited for and reset by the present thread */
+   enum pvk_swapchain_image_state state; /* chain->lock */
 };
 
 struct pvk_swapchain {
@@ -273,6 +293,7 @@ struct pvk_swapchain {
    struct pvk_device *device;
    VkExtent2D extent;
    VkFormat format;
+   VkPresentModeKHR present_mode;
    bool retired;
 
    /* X11 target; conn is NULL for headless surfaces */
@@ -280,7 +301,8 @@ struct pvk_swapchain {
    xcb_window_t window;
    xcb_gcontext_t gc;
    uint8_t depth;
-   /* MIT-SHM segment of extent.width * extent.height * 4 bytes, when the server can attach it */
+   /* MIT-SHM segment of extent.width * extent.height * 4 bytes, when the server can attach it
+    * (written only by the present thread, which makes a round trip after each put before the next) */
    bool use_shm;
    xcb_shm_seg_t shm_seg;
    int shm_id;
@@ -288,12 +310,36 @@ struct pvk_swapchain {
    uint32_t max_request_bytes;
 
    /* where the search for a free image starts: images are handed out in turn, as a presentation
-    * engine with a queue of images would (applications keep per-image state) */
+    * engine with a queue of images would (applications keep per-image state); application side only */
    uint32_t next_acquire;
 
-   /* the pool of the copy command buffers, for the queue family they were recorded for */
+   /* the pool of the copy command buffers, for the queue family they were recorded for (application
+    * side only; re-recorded only when no copy is in flight) */
    VkCommandPool pool;
    uint32_t pool_family;
+
+   /*
+    * Present thread (X11 only; headless swapchains present synchronously and have none).
+    * `lock` protects: every image's state, the present queue (queue, queue_head, queue_count),
+    * in_flight, status and stopping. `cond` is broadcast whenever one of them changes: the thread
+    * waits on it for a queued image (or stopping), vkAcquireNextImageKHR for an image going back to
+    * IDLE (or an error status), a re-record of the copies for in_flight to reach 0. Nothing else
+    * of the swapchain is touched by both sides: the thread alone uses the X resources (gc, SHM
+    * segment) after creation and the images' fences and pixels while they are QUEUED/PRESENTING;
+    * the application side alone submits, records and acquires. The device's own objects (ring,
+    * feedback) have their own locks. Neither side calls into the device holding `lock`.
+    */
+   pthread_mutex_t lock;
+   pthread_cond_t cond; /* CLOCK_MONOTONIC, for vkAcquireNextImageKHR's timeout */
+   pthread_t thread;
+   bool thread_started;
+   bool stopping;        /* vkDestroySwapchainKHR: show or drop what is queued, then exit */
+   uint32_t in_flight;   /* images QUEUED or PRESENTING */
+   /* the result of the latest present the thread finished: VK_SUCCESS, VK_SUBOPTIMAL_KHR (window
+    * size differs), or an error, which is sticky (SURFACE_LOST, DEVICE_LOST) */
+   VkResult status;
+   uint32_t queue[PVK_WSI_MAX_IMAGES]; /* image indices in present order, a ring */
+   uint32_t queue_head, queue_count;
 
    uint32_t image_count;
    struct pvk_swapchain_image images[];
@@ -452,11 +498,171 @@ pvk_swapchain_x11_init(struct pvk_swapchain *chain)
    return VK_SUCCESS;
 }
 
+/* Put the image's pixels (tightly packed BGRA rows) into the window; present thread only. When
+ * this returns, the pixels are no longer needed (copied into the SHM segment or the socket). */
+static void
+pvk_swapchain_x11_put(struct pvk_swapchain *chain, const struct pvk_swapchain_image *img)
+{
+   xcb_connection_t *conn = chain->conn;
+   const uint32_t width = chain->extent.width, height = chain->extent.height;
+   const uint32_t stride = width * 4;
+   if (chain->use_shm) {
+      memcpy(chain->shm_addr, img->pixels, (size_t)stride * height);
+      xcb_shm_put_image(conn, chain->window, chain->gc, width, height, 0, 0, width, height, 0, 0, chain->depth,
+                        XCB_IMAGE_FORMAT_Z_PIXMAP, 0, chain->shm_seg, 0);
+   } else {
+      /* as many rows per request as the server takes (header: 24 bytes) */
+      const uint32_t rows_per_request = PVK_MAX((chain->max_request_bytes - 64) / stride, 1u);
+      for (uint32_t y = 0; y < height; y += rows_per_request) {
+         const uint32_t rows = PVK_MIN(rows_per_request, height - y);
+         xcb_put_image(conn, XCB_IMAGE_FORMAT_Z_PIXMAP, chain->window, chain->gc, width, rows, 0, y, 0,
+                       chain->depth, rows * stride, (const uint8_t *)img->pixels + (size_t)y * stride);
+      }
+   }
+}
+
+/*
+ * After a put, one round trip (GetGeometry, answered after the puts before it): the server has
+ * read the SHM segment, so the next put may overwrite it, and the window's size tells whether the
+ * swapchain still fits. Present thread only. Returns VK_SUCCESS, VK_SUBOPTIMAL_KHR (size differs),
+ * VK_ERROR_SURFACE_LOST_KHR (window or connection gone).
+ */
+static VkResult
+pvk_swapchain_x11_sync(struct pvk_swapchain *chain)
+{
+   VkExtent2D extent;
+   if (!pvk_wsi_x11_window_extent(chain->conn, chain->window, &extent, NULL))
+      return VK_ERROR_SURFACE_LOST_KHR;
+   return extent.width == chain->extent.width && extent.height == chain->extent.height ? VK_SUCCESS
+                                                                                     : VK_SUBOPTIMAL_KHR;
+}
+
+/* slice of a copy's fence wait, and how long vkDestroySwapchainKHR lets a copy that never ends run */
+#define PVK_WSI_FENCE_SLICE_NS (1000ull * 1000 * 1000)
+#define PVK_WSI_DESTROY_GRACE_NS (5000ll * 1000 * 1000)
+
+/*
+ * Present thread: wait for the copy of img (its fence), then reset the fence. A live host may take
+ * as long as the application's semaphores make it; a dead one ends the wait with
+ * VK_ERROR_DEVICE_LOST within seconds (pvk_WaitForFences). Once the swapchain is being destroyed, a
+ * copy still unfinished after PVK_WSI_DESTROY_GRACE_NS counts as VK_ERROR_DEVICE_LOST, so that
+ * vkDestroySwapchainKHR never hangs (only a semaphore that is never signaled, invalid usage, gets
+ * there). Returns VK_SUCCESS or VK_ERROR_DEVICE_LOST.
+ */
+static VkResult
+pvk_swapchain_wait_copy(struct pvk_swapchain *chain, struct pvk_swapchain_image *img)
+{
+   VkDevice device = pvk_device_to_handle(chain->device);
+   int64_t give_up_ns = 0;
+   for (;;) {
+      VkResult result = pvk_WaitForFences(device, 1, &img->fence, VK_TRUE, PVK_WSI_FENCE_SLICE_NS);
+      if (result == VK_SUCCESS)
+         return pvk_ResetFences(device, 1, &img->fence);
+      if (result != VK_TIMEOUT)
+         return VK_ERROR_DEVICE_LOST;
+      pthread_mutex_lock(&chain->lock);
+      const bool stopping = chain->stopping;
+      pthread_mutex_unlock(&chain->lock);
+      if (stopping && !give_up_ns)
+         give_up_ns = pvk_now_ns() + PVK_WSI_DESTROY_GRACE_NS;
+      else if (stopping && pvk_now_ns() > give_up_ns)
+         return VK_ERROR_DEVICE_LOST;
+   }
+}
+
+/*
+ * The present thread of an X11 swapchain (model: Mesa's x11_manage_fifo_queues, software path).
+ * Takes the images in the order vkQueuePresentKHR queued them; for each, waits for its copy, puts
+ * its pixels into the window and gives it back (IDLE) before the round trip that follows the put,
+ * so the application renders the next frame meanwhile. FIFO and IMMEDIATE show every image;
+ * MAILBOX drops an image when a newer one is queued behind it (still waiting for its copy, which
+ * uses the image). After an error (sticky in chain->status) images are only waited for and given
+ * back. Exits when vkDestroySwapchainKHR sets stopping and the queue is empty.
+ */
+static void *
+pvk_swapchain_thread(void *data)
+{
+   struct pvk_swapchain *chain = data;
+   pthread_mutex_lock(&chain->lock);
+   for (;;) {
+      while (!chain->queue_count && !chain->stopping)
+         pthread_cond_wait(&chain->cond, &chain->lock);
+      if (!chain->queue_count)
+         break;
+      const uint32_t index = chain->queue[chain->queue_head];
+      chain->queue_head = (chain->queue_head + 1) % PVK_WSI_MAX_IMAGES;
+      chain->queue_count--;
+      struct pvk_swapchain_image *img = &chain->images[index];
+      img->state = PVK_WSI_IMAGE_PRESENTING;
+      const bool drop = chain->present_mode == VK_PRESENT_MODE_MAILBOX_KHR && chain->queue_count > 0;
+      bool show = !drop && chain->status >= VK_SUCCESS;
+      pthread_mutex_unlock(&chain->lock);
+
+      VkResult result = pvk_swapchain_wait_copy(chain, img);
+      show = show && result == VK_SUCCESS;
+      if (show)
+         pvk_swapchain_x11_put(chain, img);
+
+      pthread_mutex_lock(&chain->lock);
+      img->state = PVK_WSI_IMAGE_IDLE;
+      chain->in_flight--;
+      if (result < VK_SUCCESS)
+         chain->status = result;
+      pthread_cond_broadcast(&chain->cond);
+      if (!show)
+         continue;
+      pthread_mutex_unlock(&chain->lock);
+
+      result = pvk_swapchain_x11_sync(chain);
+
+      pthread_mutex_lock(&chain->lock);
+      if (chain->status >= VK_SUCCESS && chain->status != result) {
+         chain->status = result;
+         pthread_cond_broadcast(&chain->cond);
+      }
+   }
+   pthread_mutex_unlock(&chain->lock);
+   return NULL;
+}
+
+/* Start the present thread (X11 swapchains). Errors: VK_ERROR_OUT_OF_HOST_MEMORY. */
+static VkResult
+pvk_swapchain_thread_start(struct pvk_swapchain *chain)
+{
+   if (pthread_create(&chain->thread, NULL, pvk_swapchain_thread, chain))
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   chain->thread_started = true;
+   return VK_SUCCESS;
+}
+
+/* Block until no copy is in flight (before re-recording the copies). Returns the chain status. */
+static VkResult
+pvk_swapchain_wait_drained(struct pvk_swapchain *chain)
+{
+   pthread_mutex_lock(&chain->lock);
+   while (chain->in_flight)
+      pthread_cond_wait(&chain->cond, &chain->lock);
+   const VkResult status = chain->status;
+   pthread_mutex_unlock(&chain->lock);
+   return status;
+}
+
 static void
 pvk_swapchain_destroy(struct pvk_swapchain *chain, const VkAllocationCallbacks *alloc)
 {
    struct pvk_device *dev = chain->device;
    VkDevice device = pvk_device_to_handle(dev);
+   if (chain->thread_started) {
+      /* the thread shows (or, for MAILBOX, drops) what is queued, then exits; a dead host ends
+       * its fence waits with VK_ERROR_DEVICE_LOST within seconds */
+      pthread_mutex_lock(&chain->lock);
+      chain->stopping = true;
+      pthread_cond_broadcast(&chain->cond);
+      pthread_mutex_unlock(&chain->lock);
+      pthread_join(chain->thread, NULL);
+   }
+   pthread_cond_destroy(&chain->cond);
+   pthread_mutex_destroy(&chain->lock);
    for (uint32_t i = 0; i < chain->image_count; i++) {
       struct pvk_swapchain_image *img = &chain->images[i];
       if (img->fence)
@@ -580,8 +786,15 @@ pvk_CreateSwapchainKHR(VkDevice _device, const VkSwapchainCreateInfoKHR *pCreate
    chain->extent = pCreateInfo->imageExtent;
    chain->format = pCreateInfo->imageFormat;
    chain->image_count = count;
+   chain->present_mode = pCreateInfo->presentMode;
    chain->shm_id = -1;
    chain->pool_family = UINT32_MAX;
+   pthread_mutex_init(&chain->lock, NULL);
+   pthread_condattr_t cond_attr;
+   pthread_condattr_init(&cond_attr);
+   pthread_condattr_setclock(&cond_attr, CLOCK_MONOTONIC);
+   pthread_cond_init(&chain->cond, &cond_attr);
+   pthread_condattr_destroy(&cond_attr);
 
    VkResult result = VK_SUCCESS;
    if (pvk_wsi_x11_target(surface, &chain->conn, &chain->window))
@@ -590,6 +803,8 @@ pvk_CreateSwapchainKHR(VkDevice _device, const VkSwapchainCreateInfoKHR *pCreate
       result = pvk_swapchain_image_init(chain, pCreateInfo, &chain->images[i]);
    if (result == VK_SUCCESS && chain->conn)
       result = pvk_swapchain_record_copies(chain, dev->queue_count ? dev->queues[0].family : 0);
+   if (result == VK_SUCCESS && chain->conn)
+      result = pvk_swapchain_thread_start(chain);
    if (result != VK_SUCCESS) {
       pvk_swapchain_destroy(chain, pvk_device_alloc(dev, pAllocator));
       return pvk_error(result);
@@ -598,7 +813,10 @@ pvk_CreateSwapchainKHR(VkDevice _device, const VkSwapchainCreateInfoKHR *pCreate
    return VK_SUCCESS;
 }
 
-/* vkDestroySwapchainKHR: waits for nothing (every present already completed). */
+/*
+ * vkDestroySwapchainKHR: the images already presented are shown (MAILBOX: the newest) before the
+ * present thread is joined; bounded when the host died (see pvk_swapchain_wait_copy).
+ */
 VKAPI_ATTR void VKAPI_CALL
 pvk_DestroySwapchainKHR(VkDevice _device, VkSwapchainKHR swapchain, const VkAllocationCallbacks *pAllocator)
 {
@@ -624,10 +842,61 @@ pvk_GetSwapchainImagesKHR(VkDevice device, VkSwapchainKHR swapchain, uint32_t *p
 }
 
 /*
- * vkAcquireNextImage2KHR: an image the application does not hold (presented images are idle once
- * vkQueuePresentKHR returns); the semaphore and fence are signaled by an empty submission on the
- * device's first queue. Returns VK_SUCCESS, VK_NOT_READY/VK_TIMEOUT when the application holds every
- * image, VK_ERROR_OUT_OF_DATE_KHR for a retired swapchain, VK_ERROR_DEVICE_LOST.
+ * Pick an IDLE image for vkAcquireNextImageKHR, waiting up to timeout_ns (UINT64_MAX: no limit)
+ * for the present thread to give one back; marks it ACQUIRED. Returns VK_SUCCESS or
+ * VK_SUBOPTIMAL_KHR (the chain status) with *index set, VK_NOT_READY (timeout 0) / VK_TIMEOUT when
+ * none came back in time or none can (the application holds every image), or the chain's error.
+ */
+static VkResult
+pvk_swapchain_take_idle(struct pvk_swapchain *chain, uint64_t timeout_ns, uint32_t *index)
+{
+   /* beyond ~146 years from now the deadline would overflow: no limit, as UINT64_MAX */
+   const bool forever = timeout_ns >= (uint64_t)INT64_MAX / 2;
+   const int64_t deadline_ns = forever ? 0 : pvk_now_ns() + (int64_t)timeout_ns;
+   VkResult result;
+   pthread_mutex_lock(&chain->lock);
+   for (;;) {
+      result = chain->status;
+      if (result < VK_SUCCESS)
+         break;
+      uint32_t found = UINT32_MAX;
+      for (uint32_t n = 0; n < chain->image_count && found == UINT32_MAX; n++) {
+         const uint32_t i = (chain->next_acquire + n) % chain->image_count;
+         if (chain->images[i].state == PVK_WSI_IMAGE_IDLE)
+            found = i;
+      }
+      if (found != UINT32_MAX) {
+         chain->images[found].state = PVK_WSI_IMAGE_ACQUIRED;
+         chain->next_acquire = (found + 1) % chain->image_count;
+         *index = found;
+         break;
+      }
+      /* nothing in flight: the application holds them all, only its own present gives one back */
+      if (!timeout_ns || !chain->in_flight) {
+         result = timeout_ns ? VK_TIMEOUT : VK_NOT_READY;
+         break;
+      }
+      if (forever) {
+         pthread_cond_wait(&chain->cond, &chain->lock);
+      } else {
+         const struct timespec ts = { deadline_ns / 1000000000, deadline_ns % 1000000000 };
+         if (pthread_cond_timedwait(&chain->cond, &chain->lock, &ts) == ETIMEDOUT &&
+             pvk_now_ns() >= deadline_ns) {
+            result = VK_TIMEOUT;
+            break;
+         }
+      }
+   }
+   pthread_mutex_unlock(&chain->lock);
+   return result;
+}
+
+/*
+ * vkAcquireNextImage2KHR: an image the presentation engine has given back (its copy is done, so
+ * the image is idle); the semaphore and fence are signaled by an empty submission on the device's
+ * first queue. Waits up to pAcquireInfo->timeout (ns) for the present thread. Returns VK_SUCCESS,
+ * VK_SUBOPTIMAL_KHR (window resized), VK_NOT_READY (timeout 0) / VK_TIMEOUT, VK_ERROR_OUT_OF_DATE_KHR
+ * for a retired swapchain, VK_ERROR_SURFACE_LOST_KHR, VK_ERROR_DEVICE_LOST.
  */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_AcquireNextImage2KHR(VkDevice _device, const VkAcquireNextImageInfoKHR *pAcquireInfo, uint32_t *pImageIndex)
@@ -636,17 +905,12 @@ pvk_AcquireNextImage2KHR(VkDevice _device, const VkAcquireNextImageInfoKHR *pAcq
    struct pvk_swapchain *chain = pvk_swapchain_from_handle(pAcquireInfo->swapchain);
    if (chain->retired)
       return VK_ERROR_OUT_OF_DATE_KHR;
-   uint32_t index = UINT32_MAX;
-   for (uint32_t n = 0; n < chain->image_count; n++) {
-      const uint32_t i = (chain->next_acquire + n) % chain->image_count;
-      if (!chain->images[i].acquired) {
-         index = i;
-         break;
-      }
-   }
-   /* the application holds them all: only a present (its own, later) gives one back */
-   if (index == UINT32_MAX)
-      return pAcquireInfo->timeout ? VK_TIMEOUT : VK_NOT_READY;
+   uint32_t index;
+   const VkResult status = pvk_swapchain_take_idle(chain, pAcquireInfo->timeout, &index);
+   if (status == VK_TIMEOUT || status == VK_NOT_READY)
+      return status;
+   if (status < VK_SUCCESS)
+      return pvk_error(status);
 
    if (pAcquireInfo->semaphore || pAcquireInfo->fence) {
       const VkSubmitInfo submit = {
@@ -654,17 +918,19 @@ pvk_AcquireNextImage2KHR(VkDevice _device, const VkAcquireNextImageInfoKHR *pAcq
          .signalSemaphoreCount = pAcquireInfo->semaphore ? 1 : 0,
          .pSignalSemaphores = &pAcquireInfo->semaphore,
       };
-      if (!dev->queue_count)
-         return pvk_error(VK_ERROR_DEVICE_LOST);
-      const VkResult result = pvk_QueueSubmit(pvk_queue_to_handle(&dev->queues[0]),
-                                              pAcquireInfo->semaphore ? 1 : 0, &submit, pAcquireInfo->fence);
-      if (result != VK_SUCCESS)
-         return result;
+      VkResult result = VK_ERROR_DEVICE_LOST;
+      if (dev->queue_count)
+         result = pvk_QueueSubmit(pvk_queue_to_handle(&dev->queues[0]), pAcquireInfo->semaphore ? 1 : 0,
+                                  &submit, pAcquireInfo->fence);
+      if (result != VK_SUCCESS) {
+         pthread_mutex_lock(&chain->lock);
+         chain->images[index].state = PVK_WSI_IMAGE_IDLE;
+         pthread_mutex_unlock(&chain->lock);
+         return pvk_error(result);
+      }
    }
-   chain->images[index].acquired = true;
-   chain->next_acquire = (index + 1) % chain->image_count;
    *pImageIndex = index;
-   return VK_SUCCESS;
+   return status;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -682,101 +948,115 @@ pvk_AcquireNextImageKHR(VkDevice device, VkSwapchainKHR swapchain, uint64_t time
    return pvk_AcquireNextImage2KHR(device, &info, pImageIndex);
 }
 
-/* Put the image's pixels (tightly packed BGRA rows) into the window. */
+/* Submit waits (and a command buffer and fence, when given) on queue, with stage masks ALL_COMMANDS. */
 static VkResult
-pvk_swapchain_x11_put(struct pvk_swapchain *chain, const struct pvk_swapchain_image *img)
+pvk_swapchain_submit(struct pvk_queue *queue, uint32_t wait_count, const VkSemaphore *waits, VkCommandBuffer cmd,
+                     VkFence fence)
 {
-   xcb_connection_t *conn = chain->conn;
-   const uint32_t width = chain->extent.width, height = chain->extent.height;
-   const uint32_t stride = width * 4;
-   if (chain->use_shm) {
-      memcpy(chain->shm_addr, img->pixels, (size_t)stride * height);
-      xcb_shm_put_image(conn, chain->window, chain->gc, width, height, 0, 0, width, height, 0, 0, chain->depth,
-                        XCB_IMAGE_FORMAT_Z_PIXMAP, 0, chain->shm_seg, 0);
-   } else {
-      /* as many rows per request as the server takes (header: 24 bytes) */
-      const uint32_t rows_per_request = PVK_MAX((chain->max_request_bytes - 64) / stride, 1u);
-      for (uint32_t y = 0; y < height; y += rows_per_request) {
-         const uint32_t rows = PVK_MIN(rows_per_request, height - y);
-         xcb_put_image(conn, XCB_IMAGE_FORMAT_Z_PIXMAP, chain->window, chain->gc, width, rows, 0, y, 0,
-                       chain->depth, rows * stride, (const uint8_t *)img->pixels + (size_t)y * stride);
-      }
-   }
-   /* a round trip: the server has read the segment (and reports a vanished window) */
-   xcb_get_input_focus_reply_t *reply = xcb_get_input_focus_reply(conn, xcb_get_input_focus(conn), NULL);
-   if (!reply)
-      return VK_ERROR_SURFACE_LOST_KHR;
-   free(reply);
-   VkExtent2D extent;
-   if (!pvk_wsi_x11_window_extent(conn, chain->window, &extent, NULL))
-      return VK_ERROR_SURFACE_LOST_KHR;
-   return extent.width == width && extent.height == height ? VK_SUCCESS : VK_SUBOPTIMAL_KHR;
-}
-
-/* Present one image: submit its copy after the wait semaphores, wait for it, show it. */
-static VkResult
-pvk_swapchain_present(struct pvk_queue *queue, struct pvk_swapchain *chain, uint32_t index,
-                      uint32_t wait_count, const VkSemaphore *waits)
-{
-   struct pvk_device *dev = chain->device;
-   VkDevice device = pvk_device_to_handle(dev);
-   if (index >= chain->image_count || !chain->images[index].acquired)
-      return VK_ERROR_OUT_OF_DATE_KHR;
-   struct pvk_swapchain_image *img = &chain->images[index];
-
-   VkResult result = VK_SUCCESS;
-   if (chain->conn)
-      result = pvk_swapchain_record_copies(chain, queue->family);
-   if (result != VK_SUCCESS)
-      return result;
-
    VkPipelineStageFlags stages[16];
-   for (uint32_t i = 0; i < PVK_MIN(wait_count, PVK_ARRAY_SIZE(stages)); i++)
-      stages[i] = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
    VkPipelineStageFlags *wait_stages = stages;
    if (wait_count > PVK_ARRAY_SIZE(stages)) {
       wait_stages = malloc(wait_count * sizeof(*wait_stages));
       if (!wait_stages)
          return VK_ERROR_OUT_OF_HOST_MEMORY;
-      for (uint32_t i = 0; i < wait_count; i++)
-         wait_stages[i] = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
    }
+   for (uint32_t i = 0; i < wait_count; i++)
+      wait_stages[i] = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
    const VkSubmitInfo submit = {
       .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
       .waitSemaphoreCount = wait_count,
       .pWaitSemaphores = waits,
       .pWaitDstStageMask = wait_stages,
-      .commandBufferCount = chain->conn ? 1 : 0,
-      .pCommandBuffers = &img->copy_cmd,
+      .commandBufferCount = cmd ? 1 : 0,
+      .pCommandBuffers = &cmd,
    };
-   VkFence fence = img->fence;
-   VkFence temp_fence = VK_NULL_HANDLE;
-   if (!fence) {
-      const VkFenceCreateInfo fence_info = { .sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO };
-      result = pvk_CreateFence(device, &fence_info, NULL, &temp_fence);
-      fence = temp_fence;
-   }
-   if (result == VK_SUCCESS)
-      result = pvk_QueueSubmit(pvk_queue_to_handle(queue), 1, &submit, fence);
+   const VkResult result = pvk_QueueSubmit(pvk_queue_to_handle(queue), 1, &submit, fence);
    if (wait_stages != stages)
       free(wait_stages);
-   /* the presentation engine's read of the image is this fence: no sleeping in between */
-   if (result == VK_SUCCESS)
-      result = pvk_WaitForFences(device, 1, &fence, VK_TRUE, UINT64_MAX);
-   if (result == VK_SUCCESS && img->fence)
-      result = pvk_ResetFences(device, 1, &img->fence);
-   if (temp_fence)
-      pvk_DestroyFence(device, temp_fence, NULL);
-   img->acquired = false;
-   if (result != VK_SUCCESS || !chain->conn)
-      return result;
-   return pvk_swapchain_x11_put(chain, img);
+   return result;
+}
+
+/* Present one image of a headless swapchain: wait for the semaphores (the fence), nothing to show. */
+static VkResult
+pvk_swapchain_present_headless(struct pvk_queue *queue, struct pvk_swapchain *chain,
+                               struct pvk_swapchain_image *img, uint32_t wait_count, const VkSemaphore *waits)
+{
+   VkDevice device = pvk_device_to_handle(chain->device);
+   const VkFenceCreateInfo fence_info = { .sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO };
+   VkFence fence;
+   VkResult result = pvk_CreateFence(device, &fence_info, NULL, &fence);
+   if (result == VK_SUCCESS) {
+      result = pvk_swapchain_submit(queue, wait_count, waits, VK_NULL_HANDLE, fence);
+      if (result == VK_SUCCESS)
+         result = pvk_WaitForFences(device, 1, &fence, VK_TRUE, UINT64_MAX);
+      pvk_DestroyFence(device, fence, NULL);
+   }
+   pthread_mutex_lock(&chain->lock);
+   img->state = PVK_WSI_IMAGE_IDLE;
+   pthread_mutex_unlock(&chain->lock);
+   return result;
 }
 
 /*
- * vkQueuePresentKHR: each swapchain's image is copied and shown before this returns (the first
- * present waits for pWaitSemaphores). Returns VK_SUCCESS, VK_SUBOPTIMAL_KHR (window resized),
- * VK_ERROR_OUT_OF_DATE_KHR, VK_ERROR_SURFACE_LOST_KHR, VK_ERROR_DEVICE_LOST.
+ * Present one image: submit its copy after the wait semaphores with the image's fence and hand it
+ * to the present thread (headless: wait and give it back). Returns the chain status: VK_SUCCESS,
+ * VK_SUBOPTIMAL_KHR, or an error the thread met earlier (then the image is given back unshown,
+ * after the semaphores are waited for).
+ */
+static VkResult
+pvk_swapchain_present(struct pvk_queue *queue, struct pvk_swapchain *chain, uint32_t index,
+                      uint32_t wait_count, const VkSemaphore *waits)
+{
+   if (index >= chain->image_count)
+      return VK_ERROR_OUT_OF_DATE_KHR;
+   struct pvk_swapchain_image *img = &chain->images[index];
+   pthread_mutex_lock(&chain->lock);
+   const bool acquired = img->state == PVK_WSI_IMAGE_ACQUIRED;
+   VkResult status = chain->status;
+   pthread_mutex_unlock(&chain->lock);
+   if (!acquired)
+      return VK_ERROR_OUT_OF_DATE_KHR;
+   if (!chain->conn)
+      return pvk_swapchain_present_headless(queue, chain, img, wait_count, waits);
+   VkResult result = VK_SUCCESS;
+   if (status >= VK_SUCCESS && chain->pool_family != queue->family) {
+      /* the copies are re-recorded for this queue's family: none may be pending */
+      status = pvk_swapchain_wait_drained(chain);
+      if (status >= VK_SUCCESS)
+         result = pvk_swapchain_record_copies(chain, queue->family);
+   }
+   if (status < VK_SUCCESS || result != VK_SUCCESS) {
+      /* nothing is shown; the semaphores are still consumed */
+      pvk_swapchain_submit(queue, wait_count, waits, VK_NULL_HANDLE, VK_NULL_HANDLE);
+      pthread_mutex_lock(&chain->lock);
+      img->state = PVK_WSI_IMAGE_IDLE;
+      pthread_mutex_unlock(&chain->lock);
+      return status < VK_SUCCESS ? status : result;
+   }
+
+   result = pvk_swapchain_submit(queue, wait_count, waits, img->copy_cmd, img->fence);
+   pthread_mutex_lock(&chain->lock);
+   if (result != VK_SUCCESS) {
+      img->state = PVK_WSI_IMAGE_IDLE;
+      if (result == VK_ERROR_DEVICE_LOST)
+         chain->status = result;
+   } else {
+      img->state = PVK_WSI_IMAGE_QUEUED;
+      chain->queue[(chain->queue_head + chain->queue_count) % PVK_WSI_MAX_IMAGES] = index;
+      chain->queue_count++;
+      chain->in_flight++;
+      result = chain->status;
+   }
+   pthread_cond_broadcast(&chain->cond);
+   pthread_mutex_unlock(&chain->lock);
+   return result;
+}
+
+/*
+ * vkQueuePresentKHR: each swapchain's image copy is submitted (the first after pWaitSemaphores)
+ * and queued to its present thread; returns without waiting for either. Returns VK_SUCCESS,
+ * VK_SUBOPTIMAL_KHR (window resized), VK_ERROR_OUT_OF_DATE_KHR, VK_ERROR_SURFACE_LOST_KHR,
+ * VK_ERROR_DEVICE_LOST; the last three as met by earlier presents of the chain (chain status).
  */
 VKAPI_ATTR VkResult VKAPI_CALL
 pvk_QueuePresentKHR(VkQueue _queue, const VkPresentInfoKHR *pPresentInfo)
