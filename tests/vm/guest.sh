@@ -16,9 +16,9 @@ fi
 # boot is retried once, and the retry is said in the output; any other failure is not.
 # The guest compares its vkcube screenshots with native lavapipe's, made here (the guest's view of the
 # checkout is read-only); the host suite remakes them on every run.
-if [ ! -f build/vkcube/reference-5.png ]; then
+if [ ! -f build/vkcube/reference-12.png ]; then
 	mkdir -p build/vkcube
-	scripts/inroot tests/icd/vkcube_shot.sh --icd lvp --frames 1000 --shots 5 --out build/vkcube/reference.png >/dev/null 2>&1 ||
+	scripts/inroot tests/icd/vkcube_shot.sh --icd lvp --frames 3000 --shots 24 --out build/vkcube/reference.png >/dev/null 2>&1 ||
 		echo "# guest ($driver): could not make the vkcube reference screenshots on the host"
 fi
 rm -rf "build/vkcube/guest-$driver"
