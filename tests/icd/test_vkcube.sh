@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The vkcube screenshot check, host side: native lavapipe's vkcube on an Xvfb gives the reference
 # shots (build/vkcube/reference*.png: up to 24, at least 12, spread over many turns of the cube; the
-# guest suites compare pvk's shots with them), a second run's shots must match them, and damaged images made from a reference must not: black, the
-# background alone, one solid colour, the wrong size, red and blue swapped, no colour (the texture
-# lost), the hue turned.
+# guest suites compare pvk's shots with them), a second run's shots must match them, and damaged
+# images made from a reference must not: black, the background alone, one solid colour, the wrong
+# size, red and blue swapped, no colour (the texture lost), the hue turned.
 set -u
 . "$(dirname "$0")/../harness.sh"
 cd "$T_TOP"
