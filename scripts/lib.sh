@@ -92,6 +92,22 @@ icd_manifest() {
 	esac
 }
 
+# xvfb_start: starts an Xvfb (1024x768x24, no TCP) on the first free display from :40, exports
+# DISPLAY, sets XVFB_PID (the caller kills it) and waits up to 10 s for it to answer; status 1 when
+# it does not.
+xvfb_start() {
+	local d _
+	for d in $(seq 40 99); do [ -e "/tmp/.X11-unix/X$d" ] || break; done
+	Xvfb ":$d" -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
+	XVFB_PID=$!
+	export DISPLAY=":$d"
+	for _ in $(seq 100); do
+		xdpyinfo >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # The loader sees exactly one driver: VK_DRIVER_FILES (and its older name, for older loaders).
 icd_env() {
 	local m

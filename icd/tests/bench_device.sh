@@ -73,10 +73,8 @@ done
 present_icds=${icds/venus/}
 if [ $vkmark = 1 ] || [ $vkcube = 1 ]; then
 	if [ -z "${DISPLAY:-}" ]; then
-		Xvfb :57 -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
-		xvfb=$! DISPLAY=:57
-		export DISPLAY
-		for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+		xvfb_start || echo "bench_device: the Xvfb did not start"
+		xvfb=$XVFB_PID
 	fi
 fi
 if [ $vkmark = 1 ]; then

@@ -77,19 +77,22 @@ fi | tap
 if [ "$driver" = pvgpu ]; then
 	scenes=(-b vertex:duration=1 -b texture:duration=1 -b shading:duration=1 -b effect2d:duration=1
 		-b desktop:duration=1 -b cube:duration=1 -b clear:duration=1)
-	Xvfb :8 -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
-	xvfb=$!
+	(
+	. scripts/lib.sh
+	set +e +o pipefail
+	xvfb_start || echo "# the guest's Xvfb did not start"
 	for ws in headless xcb; do
-		DISPLAY=:8 VK_DRIVER_FILES=$m VK_ICD_FILENAMES=$m timeout 300 vkmark --winsys $ws "${scenes[@]}" >/tmp/vkmark.log 2>&1
+		VK_DRIVER_FILES=$m VK_ICD_FILENAMES=$m timeout 300 vkmark --winsys $ws "${scenes[@]}" >/tmp/vkmark.log 2>&1
 		st=$? fps=$(grep -c 'FPS: [1-9]' /tmp/vkmark.log) score=$(sed -n 's/.*vkmark Score: \([0-9]*\).*/\1/p' /tmp/vkmark.log)
 		if [ $st = 0 ] && [ "$fps" = 7 ] && [ "${score:-0}" -gt 0 ]; then
 			echo "ok - vkmark --winsys $ws through pvk on $driver: 7 scenes, score $score"
 		else
 			echo "not ok - vkmark --winsys $ws through pvk on $driver: status $st, $fps of 7 scenes with FPS, score ${score:-none}"
 			tail -n 12 /tmp/vkmark.log | sed 's/^/    | /'
-		fi | tap
+		fi
 	done
-	kill $xvfb
+	kill "$XVFB_PID"
+	) | tap
 fi
 
 # Last, as it unbinds the driver: rmmod and reload after work (leak check at release), unbind with a

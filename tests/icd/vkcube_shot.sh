@@ -39,11 +39,8 @@ cleanup() {
 }
 trap cleanup EXIT
 if [ -z "${DISPLAY:-}" ]; then
-	for d in $(seq 40 60); do [ -e /tmp/.X11-unix/X$d ] || break; done
-	Xvfb ":$d" -screen 0 1024x768x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-	xvfb=$! DISPLAY=:$d
-	export DISPLAY
-	for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+	xvfb_start || echo "vkcube: the Xvfb did not start"
+	xvfb=$XVFB_PID
 fi
 
 start=$(date +%s.%N)
