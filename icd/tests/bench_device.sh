@@ -5,7 +5,7 @@
 #                        latency (median and p99, us), offscreen render loop (frames/s, 256x256, 2 s);
 #                        --rounds N (default 3) runs per driver, drivers alternating
 #   --vkmark             vkmark's default scenes, --winsys headless and --winsys xcb (FPS per scene and
-#                        the score), drivers with VK_KHR_swapchain only (not Mesa's Venus here: FACTS.md)
+#                        the score), drivers with VK_KHR_swapchain only (not Mesa's Venus here: README)
 #   --vkcube             vkcube --wsi xcb frames per second: (400 - 100) frames / (t(400) - t(100)),
 #                        so that start-up does not count
 # Modes:
@@ -13,7 +13,7 @@
 #                                        (scripts/vm --driver pvgpu -- icd/tests/bench_device.sh guest)
 #   icd/tests/bench_device.sh lavapipe   on the host (scripts/inroot): native lavapipe, the ceiling
 #   icd/tests/bench_device.sh vtest      on the host, pvk over virgl_test_server (Mesa's Venus hangs
-#                                        there at its first mappable allocation: FACTS.md)
+#                                        there at its first mappable allocation: README)
 # --results FILE appends the RESULT lines to FILE as well. Columns are named <driver>(<where>).
 # The X11 runs use $DISPLAY, or an Xvfb this script starts (and stops) when DISPLAY is unset.
 set -u
