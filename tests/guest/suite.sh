@@ -6,7 +6,8 @@
 #   - vulkaninfo through pvk equal to Mesa's Venus (tests/icd)
 #   - the Vulkan test programs (tests/vk) on Mesa's Venus and on pvk (pvgpu: also under the validation layer)
 #   - vkcube through pvk: 300 frames, screenshots compared with native lavapipe's
-#   - pvgpu only: vkmark through pvk, headless and on X11, every scene kind briefly
+#   - pvgpu only: vk_swapchain on an X11 window; vkmark through pvk, headless and on X11, every scene
+#     kind briefly
 #   - pvgpu only: teardown (rmmod, reload, unbind with files open and under load) with a clean log
 # Exit status 0 when every case passed.
 set -u
@@ -72,6 +73,7 @@ else
 	echo "not ok - vkcube screenshot through pvk on $driver does not match native lavapipe's"; sed 's/^/    | /' /tmp/compare.log
 fi | tap
 
+# On an Xvfb in the guest: vk_swapchain on an X11 window (present thread, acquire limit, resize), and
 # vkmark through pvk, every scene kind once for 1 s (the default scenes' full run, 10 s each, is in
 # make bench): each must report frames per second and the run a score, headless and on the Xvfb.
 if [ "$driver" = pvgpu ]; then
@@ -81,6 +83,17 @@ if [ "$driver" = pvgpu ]; then
 	. scripts/lib.sh
 	set +e +o pipefail
 	xvfb_start || echo "# the guest's Xvfb did not start"
+	# vk_swapchain on an X11 window (tests/vk runs it headless above), with and without validation
+	for layers in "" '*validation'; do
+		out=$(PVGPU_VK_WSI=xcb VK_LOADER_LAYERS_ENABLE=$layers VK_DRIVER_FILES=$m VK_ICD_FILENAMES=$m \
+			timeout 300 build/tests/vk/vk_swapchain 2>&1)
+		if [ $? = 0 ] && grep -q '^PASS.*xcb window' <<<"$out"; then
+			echo "ok - vk_swapchain on an X11 window through pvk on $driver${layers:+ under the validation layer}"
+		else
+			echo "not ok - vk_swapchain on an X11 window through pvk on $driver${layers:+ under the validation layer}"
+			tail -n 8 <<<"$out" | sed 's/^/    | /'
+		fi
+	done
 	for ws in headless xcb; do
 		VK_DRIVER_FILES=$m VK_ICD_FILENAMES=$m timeout 300 vkmark --winsys $ws "${scenes[@]}" >/tmp/vkmark.log 2>&1
 		st=$? fps=$(grep -c 'FPS: [1-9]' /tmp/vkmark.log) score=$(sed -n 's/.*vkmark Score: \([0-9]*\).*/\1/p' /tmp/vkmark.log)

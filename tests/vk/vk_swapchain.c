@@ -7,6 +7,12 @@
  * format), present it. Acquired indices must lie within the image count and every present must
  * succeed. On X11 the window's own pixels are then read back from the server (xcb_get_image) and must
  * show the last frame's colour within a few seconds, which proves the image reached the screen.
+ * Then, images acquired without presenting: acquire with timeout 0 until the implementation answers
+ * VK_NOT_READY or VK_TIMEOUT (spec "vkAcquireNextImageKHR"), which must come, at once, before more
+ * images are held than the swapchain has; the indices held are distinct. They are presented back.
+ * On X11 last, the window is resized: within RESIZE_FRAMES presents, vkAcquireNextImageKHR or
+ * vkQueuePresentKHR must report VK_SUBOPTIMAL_KHR or VK_ERROR_OUT_OF_DATE_KHR (the swapchain no
+ * longer matches the surface: spec "Window System Integration").
  * Exits 77 (skip) when the driver offers no swapchain (Mesa's Venus over lavapipe) or neither surface
  * kind is available; PVGPU_VK_WSI=headless|xcb forces one.
  */
@@ -25,6 +31,7 @@
 #define HEIGHT 120u
 #define FRAMES 24u
 #define SCREEN_WAIT_MS 5000u
+#define RESIZE_FRAMES 8u
 
 struct window {
 #ifdef HAVE_XCB
@@ -133,6 +140,112 @@ static const char *check_screen(struct window *w, const float color[4], char *ms
 	return NULL;
 #endif
 }
+
+/* Records nothing but the image's move to PRESENT_SRC (contents discarded) and presents it; returns
+ * what vkQueuePresentKHR returned. */
+static VkResult present_as_is(struct vkt *t, VkSwapchainKHR swapchain, VkImage image, uint32_t index)
+{
+	VkCommandBuffer cmd = vkt_begin_one_shot(t);
+	vkt_cmd_image_barrier(cmd, image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, 0, 0,
+			      VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT);
+	vkt_end_one_shot(t, cmd);
+	VkPresentInfoKHR present = {
+		.sType = VK_STRUCTURE_TYPE_PRESENT_INFO_KHR,
+		.swapchainCount = 1,
+		.pSwapchains = &swapchain,
+		.pImageIndices = &index,
+	};
+	vkt_stage = "vkQueuePresentKHR";
+	return vkQueuePresentKHR(t->queue, &present);
+}
+
+/* Acquires without presenting until no image is free; returns NULL or what was wrong. */
+static const char *check_acquire_limit(struct vkt *t, VkSwapchainKHR swapchain, const VkImage *images,
+				       uint32_t image_count, VkFence fence, uint32_t *held_count, char *msg,
+				       size_t len)
+{
+	uint32_t held[16], n = 0;
+	const char *error = NULL;
+
+	for (;;) {
+		uint32_t index;
+		/* the first may wait for the presentation engine to give an image back */
+		vkt_stage = "vkAcquireNextImageKHR (acquire limit)";
+		VkResult r = vkAcquireNextImageKHR(t->device, swapchain, n ? 0 : VKT_WAIT_TIMEOUT_NS, VK_NULL_HANDLE,
+						   fence, &index);
+		if ((r == VK_NOT_READY || r == VK_TIMEOUT) && n)
+			break;
+		if (r != VK_SUCCESS && r != VK_SUBOPTIMAL_KHR) {
+			snprintf(msg, len, "acquire %u without presenting returned %s", n + 1, vkt_result_name(r));
+			error = msg;
+			break;
+		}
+		vkt_wait_fence(t, fence, "an acquire without presenting");
+		VKT_CHECK(t, vkResetFences(t->device, 1, &fence));
+		for (uint32_t i = 0; i < n && !error; i++)
+			if (held[i] == index) {
+				snprintf(msg, len, "image %u acquired twice without being presented", index);
+				error = msg;
+			}
+		if (!error && (index >= image_count || n == image_count)) {
+			snprintf(msg, len, "acquire %u without presenting gave image %u of %u", n + 1, index, image_count);
+			error = msg;
+		}
+		if (error)
+			break;
+		held[n++] = index;
+	}
+	*held_count = n;
+	for (uint32_t i = 0; i < n; i++) {
+		VkResult r = present_as_is(t, swapchain, images[held[i]], held[i]);
+		if (!error && r != VK_SUCCESS && r != VK_SUBOPTIMAL_KHR) {
+			snprintf(msg, len, "presenting held image %u returned %s", held[i], vkt_result_name(r));
+			error = msg;
+		}
+	}
+	return error;
+}
+
+#ifdef HAVE_XCB
+/* Resizes the window, then acquires and presents until the swapchain is reported out of step;
+ * returns NULL or what was wrong. */
+static const char *check_resize(struct vkt *t, struct window *w, VkSwapchainKHR swapchain, const VkImage *images,
+				VkExtent2D extent, VkFence fence, VkResult *reported, char *msg, size_t len)
+{
+	const uint32_t size[2] = { extent.width + 40, extent.height + 20 };
+	xcb_configure_window(w->conn, w->window, XCB_CONFIG_WINDOW_WIDTH | XCB_CONFIG_WINDOW_HEIGHT, size);
+	xcb_flush(w->conn);
+	free(xcb_get_input_focus_reply(w->conn, xcb_get_input_focus(w->conn), NULL)); /* the server did it */
+	for (uint32_t frame = 0; frame < RESIZE_FRAMES; frame++) {
+		uint32_t index;
+		vkt_stage = "vkAcquireNextImageKHR (resized)";
+		VkResult r = vkAcquireNextImageKHR(t->device, swapchain, VKT_WAIT_TIMEOUT_NS, VK_NULL_HANDLE, fence,
+						   &index);
+		if (r == VK_ERROR_OUT_OF_DATE_KHR) {
+			*reported = r;
+			return NULL;
+		}
+		if (r != VK_SUCCESS && r != VK_SUBOPTIMAL_KHR) {
+			snprintf(msg, len, "after the resize, acquire %u returned %s", frame + 1, vkt_result_name(r));
+			return msg;
+		}
+		vkt_wait_fence(t, fence, "an acquire after the resize");
+		VKT_CHECK(t, vkResetFences(t->device, 1, &fence));
+		VkResult p = present_as_is(t, swapchain, images[index], index);
+		if (r == VK_SUBOPTIMAL_KHR || p == VK_SUBOPTIMAL_KHR || p == VK_ERROR_OUT_OF_DATE_KHR) {
+			*reported = r == VK_SUBOPTIMAL_KHR ? r : p;
+			return NULL;
+		}
+		if (p != VK_SUCCESS) {
+			snprintf(msg, len, "after the resize, present %u returned %s", frame + 1, vkt_result_name(p));
+			return msg;
+		}
+	}
+	snprintf(msg, len, "the window went from %ux%u to %ux%u, yet %u acquires and presents all returned VK_SUCCESS",
+		 extent.width, extent.height, size[0], size[1], RESIZE_FRAMES);
+	return msg;
+}
+#endif
 
 int main(void)
 {
@@ -332,6 +445,14 @@ int main(void)
 	}
 	if (!error && window.xcb)
 		error = check_screen(&window, palette[(FRAMES - 1) % PALETTE_SIZE], msg, sizeof(msg));
+	uint32_t held = 0;
+	if (!error)
+		error = check_acquire_limit(&t, swapchain, images, swapchain_images, acquired, &held, msg, sizeof(msg));
+	VkResult resize_result = VK_SUCCESS;
+#ifdef HAVE_XCB
+	if (!error && window.xcb)
+		error = check_resize(&t, &window, swapchain, images, extent, acquired, &resize_result, msg, sizeof(msg));
+#endif
 
 	vkt_stage = "vkQueueWaitIdle (teardown)";
 	vkQueueWaitIdle(t.queue);
@@ -344,8 +465,12 @@ int main(void)
 
 	if (error)
 		return vkt_fail(&t, "%s", error);
-	return vkt_pass(&t, "%u frames cleared, read back and presented (FIFO, %u images, %u used, %s, format %d)%s",
+	char resized[96] = "";
+	if (on_screen)
+		snprintf(resized, sizeof(resized), "; after a resize %s", vkt_result_name(resize_result));
+	return vkt_pass(&t, "%u frames cleared, read back and presented (FIFO, %u images, %u used, %s, format %d)%s; "
+			"%u held without presenting before VK_NOT_READY%s",
 			FRAMES, swapchain_images, (unsigned)__builtin_popcount(used_mask),
 			on_screen ? "xcb window" : "headless surface", chosen.format,
-			on_screen ? "; the window shows the last frame" : "");
+			on_screen ? "; the window shows the last frame" : "", held, resized);
 }
