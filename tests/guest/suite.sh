@@ -58,11 +58,17 @@ fi
 cube_out=${PVGPU_OUT:-/tmp}
 VK_DRIVER_FILES=$m VK_ICD_FILENAMES=$m tests/icd/vkcube_shot.sh --frames 300 --shots 3 --out "$cube_out/vkcube.png" >/tmp/vkcube.log 2>&1
 st=$?
-if [ $st = 0 ]; then
+# Status 3: vkcube ended cleanly but no window dump caught a drawn frame (an xwd takes 1-4 s in the
+# guest under TCG, and 300 frames may be drawn in 2-3 s): the shots then come from a longer run.
+if [ $st = 0 ] || [ $st = 3 ]; then
 	echo "ok - vkcube through pvk on $driver: $(grep -o '300 frames in [0-9.]* s' /tmp/vkcube.log), ended cleanly"
 else
 	echo "not ok - vkcube through pvk on $driver: status $st"; sed 's/^/    | /' /tmp/vkcube.log
 fi | tap
+if [ $st = 3 ]; then
+	VK_DRIVER_FILES=$m VK_ICD_FILENAMES=$m tests/icd/vkcube_shot.sh --frames 2000 --shots 3 --out "$cube_out/vkcube.png" \
+		>/tmp/vkcube.log 2>&1 || echo "# vkcube's longer run for the screenshots: $(tail -n 1 /tmp/vkcube.log)"
+fi
 refs=()
 for f in build/vkcube/reference*.png; do [ -f "$f" ] && refs+=(--ref "$f"); done
 if [ ${#refs[@]} = 0 ]; then

@@ -31,6 +31,8 @@ if [ -n "$icd" ]; then
 	m=$(icd_manifest "$icd")
 	export VK_DRIVER_FILES=$m VK_ICD_FILENAMES=$m
 fi
+# shots of an earlier run under the same name would be taken for this run's
+rm -f "$out" "${out%.png}"-[0-9]*.png
 work=$(mktemp -d)
 xvfb=
 cleanup() {
