@@ -1058,3 +1058,11 @@ void vkt_count_round_trips(struct vkt_round_trips *r, double (*run)(uint32_t loo
 	free(loop);
 	fclose(capture);
 }
+
+uint64_t vkt_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}

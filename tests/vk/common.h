@@ -220,6 +220,8 @@ void vkt_wait_fence(struct vkt *t, VkFence fence, const char *what);
 VkShaderModule vkt_shader_module(struct vkt *t, const uint32_t *code, size_t size);
 VkFence vkt_fence(struct vkt *t, bool signaled);
 
+/* CLOCK_MONOTONIC in nanoseconds, for measuring waits and loops. */
+uint64_t vkt_now_ns(void);
 /* Deterministic pseudo-random numbers for test data; the seed is printed so a failure can be rerun
  * (PVGPU_VK_SEED in the environment fixes it). */
 uint32_t vkt_seed(struct vkt *t);

@@ -30,14 +30,6 @@ static PFN_vkCmdSetEvent2KHR cmd_set_event2;
 static PFN_vkCmdResetEvent2KHR cmd_reset_event2;
 #define LOOPS 1000u
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static VkEvent event_create(struct vkt *t)
 {
 	VkEventCreateInfo info = { .sType = VK_STRUCTURE_TYPE_EVENT_CREATE_INFO };
@@ -50,11 +42,11 @@ static VkEvent event_create(struct vkt *t)
 /* Polls vkGetEventStatus until it returns want (or the bounded timeout passes); returns the last status. */
 static VkResult poll_event(struct vkt *t, VkEvent event, VkResult want)
 {
-	uint64_t deadline = now_ns() + VKT_WAIT_TIMEOUT_NS;
+	uint64_t deadline = vkt_now_ns() + VKT_WAIT_TIMEOUT_NS;
 	VkResult status;
 
 	vkt_stage = "vkGetEventStatus (polling)";
-	while ((status = vkGetEventStatus(t->device, event)) != want && now_ns() < deadline) {
+	while ((status = vkGetEventStatus(t->device, event)) != want && vkt_now_ns() < deadline) {
 		struct timespec pause = { 0, 100 * 1000 };
 		nanosleep(&pause, NULL);
 	}
@@ -255,7 +247,7 @@ static double reads_run(uint32_t loops)
 	VKT_CHECK(&t, vkWaitSemaphores(t.device, &wait, VKT_WAIT_TIMEOUT_NS));
 
 	vkt_stage = "host reads";
-	uint64_t start = now_ns();
+	uint64_t start = vkt_now_ns();
 	for (uint32_t i = 0; i < loops; i++) {
 		VkResult status = vkGetEventStatus(t.device, event);
 		uint64_t value = 0;
@@ -266,7 +258,7 @@ static double reads_run(uint32_t loops)
 				    "wait for 1 %s (expected VK_SUCCESS)",
 				i, vkt_result_name(status), (unsigned long long)value, vkt_result_name(waited));
 	}
-	double ms = (double)(now_ns() - start) / 1e6;
+	double ms = (double)(vkt_now_ns() - start) / 1e6;
 
 	vkDestroyFence(t.device, fence, NULL);
 	vkDestroyEvent(t.device, event, NULL);

@@ -239,13 +239,6 @@ static void record_timestamps(VkCommandBuffer cmd, VkQueryPool pool, uint32_t re
 		vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, pool, first + i);
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* Formats of 8 timestamp queries, 4 written; host reset; WAIT_BIT before the fence. */
 static const char *check_formats(struct vkt *t, bool host_reset, char *msg, size_t len)
 {
@@ -439,14 +432,14 @@ static double reads_run(uint32_t loops)
 	record_timestamps(cmd, pool, 0, 4, 0, 4);
 	vkt_end_one_shot(&t, cmd);
 	uint64_t stamp[4];
-	double start = now_ms();
+	uint64_t start = vkt_now_ns();
 	for (uint32_t i = 0; i < loops; i++) {
 		VKT_CHECK(&t, vkGetQueryPoolResults(t.device, pool, 0, 4, sizeof(stamp), stamp, sizeof(uint64_t),
 						    VK_QUERY_RESULT_64_BIT));
 		VKT_CHECK(&t, vkGetQueryPoolResults(t.device, pool, 0, 4, sizeof(stamp), stamp, sizeof(uint64_t),
 						    VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT));
 	}
-	double ms = now_ms() - start;
+	double ms = (double)(vkt_now_ns() - start) / 1e6;
 	vkDestroyQueryPool(t.device, pool, NULL);
 	vkt_fini(&t);
 	return ms;

@@ -121,14 +121,6 @@ out:
 	return error;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 int main(void)
 {
 	struct vkt t;
@@ -232,7 +224,7 @@ int main(void)
 	signal_value(&t, timeline, 1);
 
 	/* Observe the counter while the chain runs; it must never go backwards. */
-	uint64_t previous = 1, deadline = now_ns() + VKT_WAIT_TIMEOUT_NS;
+	uint64_t previous = 1, deadline = vkt_now_ns() + VKT_WAIT_TIMEOUT_NS;
 	uint32_t observed_count = 0, polls = 0, backwards = 0;
 	uint64_t backwards_from = 0, backwards_to = 0;
 	for (;;) {
@@ -245,7 +237,7 @@ int main(void)
 		if (value != previous)
 			observed_count++;
 		previous = value;
-		if (value >= STEPS + 1 || ++polls >= MAX_OBSERVATIONS || now_ns() > deadline)
+		if (value >= STEPS + 1 || ++polls >= MAX_OBSERVATIONS || vkt_now_ns() > deadline)
 			break;
 	}
 	/* Then wait for a mid value and the end with a bounded wait. */
