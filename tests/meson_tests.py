@@ -6,16 +6,20 @@ command itself, with its environment, working directory and timeout, so nothing 
 build/: it works on the guest's read-only view of the checkout too, where `meson test` cannot write
 its logs. Exit status 77 is a skip, as in Meson.
 
-Usage: tests/meson_tests.py --suite SUITE [--label LABEL] [--build DIR] [--timeout-multiplier N]
+Each test runs under tests/guest/watchdog.py: past its timeout it is diagnosed (task states, kernel stacks,
+driver state, user stacks, the host's threads), killed and, if it cannot die, abandoned; the run goes on.
+
+Usage: tests/meson_tests.py --suite SUITE [--label LABEL] [--build DIR] [--timeout-multiplier N] [--only NAME]...
 Prints "ok - LABEL: NAME (S s)", "ok - LABEL: NAME # SKIP ..." or "not ok - LABEL: NAME: why" plus
 the tail of the test's output; exits 1 when any test failed, 0 otherwise.
 """
 import argparse
 import json
 import os
-import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "guest"))
+import watchdog  # noqa: E402  (tests/guest/watchdog.py)
 
 
 def main():
@@ -24,6 +28,8 @@ def main():
     ap.add_argument("--label", default=None)
     ap.add_argument("--build", default=os.path.join(os.path.dirname(__file__), "..", "build"))
     ap.add_argument("--timeout-multiplier", type=float, default=1.0)
+    ap.add_argument("--only", action="append", default=[], metavar="NAME",
+                    help="run only this test (may be given more than once)")
     args = ap.parse_args()
     label = args.label or args.suite
 
@@ -44,28 +50,31 @@ def main():
         env = dict(os.environ)
         env.update(t.get("env") or {})
         timeout = (t.get("timeout") or 30) * args.timeout_multiplier
-        start = time.monotonic()
-        try:
-            # As `meson test`: a test without a workdir runs in the build directory.
-            p = subprocess.run(t["cmd"], cwd=t.get("workdir") or args.build, env=env, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
-            out, status = p.stdout.decode(errors="replace"), p.returncode
-        except subprocess.TimeoutExpired as e:
-            out, status = (e.stdout or b"").decode(errors="replace"), None
-        except OSError as e:
-            out, status = str(e), -1
-        secs = time.monotonic() - start
-        last = [l for l in out.splitlines() if l.strip()][-1:] or [""]
-        if status == 0:
-            print(f"ok - {label}: {t['name']} ({secs:.1f} s)")
-        elif status == 77:
-            print(f"ok - {label}: {t['name']} # SKIP {last[0][:160]}")
+        name = f"{label}: {t['name']}"
+        if args.only and t["name"] not in args.only:
+            continue
+        diag_file = watchdog.default_diag_file(name)
+        # As `meson test`: a test without a workdir runs in the build directory. The watchdog bounds
+        # every wait, so a test stuck in the kernel is reported and the run goes on (issue 10).
+        r = watchdog.run_case(t["cmd"], timeout, name, env=env, cwd=t.get("workdir") or args.build,
+                              diag_file=diag_file)
+        last = [l for l in r.output.splitlines() if l.strip()][-1:] or [""]
+        if r.status == 0:
+            print(f"ok - {name} ({r.secs:.1f} s)")
+        elif r.status == 77:
+            print(f"ok - {name} # SKIP {last[0][:160]}")
         else:
             failed += 1
-            why = f"timed out after {timeout:.0f} s" if status is None else f"exit status {status}"
-            print(f"not ok - {label}: {t['name']}: {why}")
-            for line in out.splitlines()[-25:]:
+            if r.overran:
+                why = f"hung: {'unkillable, ' if r.stuck else ''}timed out after {timeout:.0f} s"
+            else:
+                why = f"exit status {r.status}"
+            print(f"not ok - {name}: {why}")
+            for line in r.output.splitlines()[-25:]:
                 print(f"    | {line}")
+            if r.overran:
+                for line in watchdog.overrun_lines(r, timeout, diag_file):
+                    print(f"    | {line}")
         sys.stdout.flush()
     return 1 if failed else 0
 
