@@ -36,6 +36,9 @@ t_run nomap-validation scripts/vtest --icd pvk --timeout 120 -- env VK_LOADER_LA
 t_expect "vtest: vk_nomap through pvk under the validation layer" "status $T_STATUS: $(tail -n1 "$T_OUT")" \
 	eval '[ $T_STATUS = 0 ] && grep -q "^PASS vk_nomap.*(validation layer)" "$T_OUT"'
 
+# The per-case watchdog the guest suites run every case under (a real unkillable task, via FUSE).
+tests/guest/test_watchdog.sh | grep -E '^(ok|not ok|    \|)'
+
 # The benchmark summariser (tests/bench/table.py) that make bench prints its tables with.
 tests/bench/test_table.sh
 

@@ -42,6 +42,23 @@ t_expect "vm: a panicking guest is reported (status 125) well before the timeout
 	"status $T_STATUS after $T_SECONDS s, wanted 125 in under 100 s" \
 	eval '[ $T_STATUS = 125 ] && [ $T_SECONDS -lt 100 ]'
 
+# One boot for the two watchdogs (issue 10). In the guest: a case that SIGKILL cannot end (dstate.py)
+# is diagnosed with the host's side (QEMU's vCPU threads, asked through the run share) and abandoned,
+# and the command goes on. Then the guest stops answering (every process but the caller stopped, the
+# heartbeat with them): the host ends the boot early (123), naming the case that was running.
+t_run vm-wedge env PVGPU_HEARTBEAT_TIMEOUT=20 scripts/vm --driver none --timeout 600 --out "$T_LOG/wedge" -- bash -c '
+	python3 tests/guest/watchdog.py --timeout 3 --name "runners: unkillable case" -- python3 tests/guest/dstate.py --hold 120
+	echo "watchdog status $?"
+	echo "runners: wedging case" >"$PVGPU_CASE_FILE"
+	kill -STOP -1
+	sleep 1000'
+t_expect "vm: a guest case stuck in D state is abandoned with the host's threads in its diagnosis, the command goes on" \
+	"wanted 'watchdog status 125', 'stuck in D state' and QEMU's TCG threads from the host" \
+	eval 'grep -q "watchdog status 125" "$T_OUT" && grep -q "stuck in D state" "$T_OUT" && grep -qs "CPU 0/TCG" "$T_LOG"/wedge/diag/*unkillable*'
+t_expect "vm: a wedged guest is ended early (123), naming the case it was running" \
+	"status $T_STATUS after $T_SECONDS s, wanted 123 within 240 s and the case named" \
+	eval '[ $T_STATUS = 123 ] && [ $T_SECONDS -lt 240 ] && grep -q "WEDGED.*while running: runners: wedging case" "$T_OUT"'
+
 sleep 1
 left=$(leftovers)
 t_expect "runners leave no process behind (QEMU, virtiofsd, Xvfb, vtest server)" "left running: $left" \

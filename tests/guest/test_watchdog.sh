@@ -30,7 +30,7 @@ t_run wd-dstate "${wd[@]}" --timeout 3 --name "watchdog test: unkillable" --diag
 t_expect "watchdog: a case stuck in D state after SIGKILL is abandoned in bounded time (125), with its kernel stack" \
 	"status $T_STATUS after $T_SECONDS s, wanted 125 within 50 s, 'stuck in D state' and the FUSE wait in its stack" \
 	eval '[ $T_STATUS = 125 ] && [ $T_SECONDS -lt 50 ] && grep -q "stuck in D state" "$T_OUT" &&
-		grep -q "could not be killed" "$T_OUT" && grep -q request_wait_answer "$T_OUT"'
+		grep -q "could not die" "$T_OUT" && grep -q request_wait_answer "$T_OUT"'
 t_expect "watchdog: the full diagnosis is written (tasks, blocked tasks, driver, host, user stacks)" \
 	"sections missing in the diagnosis file" \
 	has_sections "$d/dstate.txt" "tasks of the case" "kernel: blocked tasks" "GPU driver state" "host:" "user stacks"

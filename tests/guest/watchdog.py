@@ -290,9 +290,9 @@ def default_diag_file(name):
 
 def overrun_lines(r, timeout, diag_file, limit=30):
     """The lines that describe an overrun: what became of the case, the summary, where the rest is."""
-    fate = ("could not be killed (a task stays in uninterruptible sleep): abandoned, the run goes on"
-            if r.stuck else "killed")
-    lines = [f"watchdog: overran its {timeout:.0f} s and was {fate}"]
+    fate = ("was killed but could not die (a task stays in uninterruptible sleep): abandoned, the run goes on"
+            if r.stuck else "was killed")
+    lines = [f"watchdog: overran its {timeout:.0f} s and {fate}"]
     lines += r.diagnosis.split("\n\n", 1)[0].splitlines()[:limit]
     if diag_file:
         lines.append(f"watchdog: full diagnosis in {diag_file}")
