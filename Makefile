@@ -7,8 +7,10 @@
 #   make check   every test suite (builds whatever is missing first); closes with "N passed, N failed"
 #   make setup   only the one-time set-up: root filesystem, guest kernel, Venus protocol headers
 #   make build   build the ICD, the Vulkan tests and the kernel modules
+#   make soak    boots on both kernel drivers running tests/vk over and over on both ICDs: the flake
+#                table (SOAK_BOOTS, SOAK_ROUNDS; about 5 minutes a boot)
 SHELL := /bin/bash
-.PHONY: all setup build user kernel run run-reference bench check clean
+.PHONY: all setup build user kernel run run-reference bench check soak clean
 
 all: build
 
@@ -39,6 +41,12 @@ bench: build
 
 check: build
 	@scripts/check
+
+# The flake rate of the guest-side Vulkan cases (issue 10): tests/vm/soak.sh, results in build/soak.
+SOAK_BOOTS ?= 3
+SOAK_ROUNDS ?= 5
+soak: build
+	@tests/vm/soak.sh --boots $(SOAK_BOOTS) --rounds $(SOAK_ROUNDS)
 
 clean:
 	rm -rf build

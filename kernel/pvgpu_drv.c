@@ -252,6 +252,7 @@ static int pvgpu_probe(struct virtio_device *vdev)
 	}
 
 	pvgpu_stats_debugfs_init(pvdev);
+	pvgpu_debugfs_init(pvdev);
 	ret = drm_dev_register(&pvdev->drm, 0);
 	if (ret)
 		goto err_stop;

@@ -114,6 +114,10 @@ u64 pvgpu_stats_read(struct pvgpu_stats *s, enum pvgpu_stat i);
 const char *pvgpu_stat_name(enum pvgpu_stat i);
 void pvgpu_stats_debugfs_init(struct pvgpu_device *pvdev);
 
+/* ---- pvgpu_debugfs.c -------------------------------------------------- */
+
+void pvgpu_debugfs_init(struct pvgpu_device *pvdev);
+
 /* ---- pvgpu_cmd.c ------------------------------------------------------ */
 
 /**
