@@ -22,6 +22,8 @@ driver=${1:?usage: suite.sh virtio_gpu|pvgpu [--retry-peer NAME...]}
 cd "$(dirname "$0")/../.."
 failed=0
 wd=(python3 tests/guest/watchdog.py)
+# The watchdog's lines about an overrun, indented under the case's result like the rest of its log.
+wd_indent() { sed -E 's/^(watchdog|stuck|  task)/    | \1/'; }
 venus=/usr/share/vulkan/icd.d/virtio_icd.json
 venus_vk() { # [meson_tests.py options]: tests/vk on Mesa's Venus
 	VK_DRIVER_FILES=$venus VK_ICD_FILENAMES=$venus python3 tests/meson_tests.py --suite vk \
@@ -60,7 +62,7 @@ if [ "$driver" = pvgpu ]; then kunit_tap | tap; fi
 python3 tests/meson_tests.py --suite uapi --label "uapi on $driver" | tap
 
 "${wd[@]}" --timeout 600 --name "vulkaninfo diff on $driver" -- tests/icd/vulkaninfo_diff.sh guest "$driver" |
-	grep -E '^(ok|not ok|    \|)|^watchdog|^stuck|^  task' | sed -E 's/^(watchdog|stuck|  task)/    | \1/' | tap
+	grep -E '^(ok|not ok|    \|)|^watchdog|^stuck|^  task' | wd_indent | tap
 # A diff that overran printed no result line of its own: the watchdog's lines say so.
 [ "${PIPESTATUS[0]}" -lt 124 ] || echo "not ok - vulkaninfo through pvk vs Mesa's Venus in the guest on $driver: hung (above)" | tap
 
@@ -144,7 +146,7 @@ venus_vk | tap
 # file open and under Vulkan load, and a clean kernel log (tests/kunit/teardown-in-guest.sh).
 if [ "$driver" = pvgpu ]; then
 	"${wd[@]}" --timeout 900 --name "teardown" -- tests/kunit/teardown-in-guest.sh |
-		sed -E 's/^(not )?ok [0-9]+ - /\1ok - teardown: /; s/^(watchdog|stuck|  task)/    | \1/' | tap
+		sed -E 's/^(not )?ok [0-9]+ - /\1ok - teardown: /' | wd_indent | tap
 	[ "${PIPESTATUS[0]}" -lt 124 ] || echo "not ok - teardown: hung (above)" | tap
 fi
 exit $failed

@@ -43,15 +43,17 @@ boot() {
 	done
 }
 results() { tr -d '\r' <"$1" | grep -aE '^(ok|not ok|    \|)'; }
+wedge_of() { tr -d '\r' <"$1" | sed -n 's/.*WEDGED: the guest was stopped after [0-9]* s: \(.*\)/\1/p' | tail -n 1; } # LOG
 
-# Retry policy (README, "Flaky cases"): a case whose stack has none of our parts (Mesa's Venus on
-# virtio_gpu.ko) and fails is run once more in a fresh boot, and its result says so; a guest that
-# wedged in such a case gets its whole boot again. A case of ours (pvk, pvgpu.ko) that fails or hangs
+# Retry policy (README, "When a case hangs, the guest stops answering, or a peer fails"): a case whose
+# stack has none of our parts (Mesa's Venus on virtio_gpu.ko) and fails is run once more in a fresh
+# boot, and its result says so; a guest that wedged in such a case has the peer cases it lost run in
+# that boot too. A case of ours (pvk, pvgpu.ko) that fails or hangs
 # is a failure: never retried.
 peer="tests/vk on Mesa's Venus on virtio_gpu"
 boot "$log"
 first_status=$status
-wedged=$(tr -d '\r' <"$log" | sed -n 's/.*WEDGED: the guest was stopped after [0-9]* s: \(.*\)/\1/p' | tail -n 1)
+wedged=$(wedge_of "$log")
 retry=()
 if [ "$driver" = virtio_gpu ]; then
 	# Peer cases that failed; after a wedge in a peer case, also those that never reported.
@@ -78,7 +80,7 @@ if [ ${#retry[@]} -gt 0 ]; then
 	# A boot that wedged in a peer case is judged by its retry; otherwise the first boot is judged.
 	if [ "$first_status" = 123 ] && [ -n "$wedged" ]; then
 		echo "# guest ($driver): the first boot wedged in a peer-stack case; the line below judges the retry boot"
-		wedged=$(tr -d '\r' <"$retry_log" | sed -n 's/.*WEDGED: the guest was stopped after [0-9]* s: \(.*\)/\1/p' | tail -n 1)
+		wedged=$(wedge_of "$retry_log")
 	else
 		[ "$status" = 0 ] || [ "$status" = 1 ] || echo "not ok - guest ($driver): the retry boot failed with status $status"
 		status=$first_status
