@@ -58,7 +58,7 @@ retry=()
 if [ "$driver" = virtio_gpu ]; then
 	# Peer cases that failed; after a wedge in a peer case, also those that never reported.
 	while IFS= read -r name; do retry+=("$name"); done < <(results "$log" |
-		sed -n "s/^not ok - $peer: \([A-Za-z0-9_]*\): .*/\1/p")
+		sed -n "s#^not ok - $peer: \([A-Za-z0-9_]*\): .*#\1#p") # '#': $peer holds a '/'
 	if [ "$status" = 123 ] && grep -qF "while running: $peer:" <<<"$wedged"; then
 		for name in $(python3 -c 'import json, sys
 for t in json.load(open("build/meson-info/intro-tests.json")):
