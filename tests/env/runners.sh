@@ -58,6 +58,10 @@ t_expect "vm: a guest case stuck in D state is abandoned with the host's threads
 t_expect "vm: a wedged guest is ended early (123), naming the case it was running" \
 	"status $T_STATUS after $T_SECONDS s, wanted 123 within 240 s and the case named" \
 	eval '[ $T_STATUS = 123 ] && [ $T_SECONDS -lt 240 ] && grep -q "WEDGED.*while running: runners: wedging case" "$T_OUT"'
+# Every process stopped, both vCPUs idle: QEMU's registers, symbolized, put them in the idle loop.
+t_expect "vm: a wedged guest's diagnosis says where each vCPU is, by guest kernel function" \
+	"wanted 'cpu 0 (...): halted|running, CPL 0, rip 0x... FUNCTION+0x...' in diag/wedge-host.txt" \
+	eval 'grep -qE "^cpu 0 \(thread [0-9]+\): (halted|running), CPL 0, rip 0x[0-9a-f]+ [A-Za-z_][A-Za-z0-9_.]*\+0x" "$T_LOG"/wedge/diag/wedge-host.txt'
 
 sleep 1
 left=$(leftovers)
