@@ -39,6 +39,9 @@ t_expect "vtest: vk_nomap through pvk under the validation layer" "status $T_STA
 # The per-case watchdog the guest suites run every case under (a real unkillable task, via FUSE).
 tests/guest/test_watchdog.sh | grep -E '^(ok|not ok|    \|)'
 
+# The guest suites' retry policy (tests/vm/guest.sh) against scripted boots.
+tests/vm/test_retry.sh | grep -E '^(ok|not ok|    \|)'
+
 # The benchmark summariser (tests/bench/table.py) that make bench prints its tables with.
 tests/bench/test_table.sh
 
