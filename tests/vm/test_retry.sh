@@ -4,8 +4,8 @@
 # whose scripts/vm is a stand-in that replays scripted boots (their output and status) and records
 # each boot's arguments. Checked: a failed Mesa's Venus case is rerun once in a fresh boot and marked,
 # a failed case of ours is not; a guest that wedged in a peer case has the peer cases it lost rerun and
-# the retry boot judges it; a wedge in a case of ours is a failure with no retry; a QEMU crash boot is
-# booted once more.
+# the retry boot judges it; a wedge in a case of ours is a failure with no retry; a QEMU crash boot, and
+# one whose guest QEMU stopped by losing an interrupt, is booted once more.
 set -u
 . "$(dirname "$0")/../harness.sh"
 cd "$T_TOP"
@@ -100,6 +100,28 @@ t_expect "retry policy: a boot QEMU crashed in is booted once more, and the outp
 	"wanted 2 boots, the retry said, and the second boot's result" \
 	eval '[ "$(boots)" = 2 ] && has "QEMU crashed (status 120, see above); retrying the whole boot once" &&
 		grep -qx "ok - guest (virtio_gpu): boots, runs the suite, kernel log clean" "$T_OUT"'
+
+scenario lost-interrupt
+boot 1 122 <<EOF
+[00:05:00 vm] WEDGED by QEMU: an interrupt the vCPU took was never ended in QEMU's emulated APIC (STUCK INTERRUPT above); the guest was stopped after 300 s: no heartbeat for 120 s while running: $ours: vk_query
+EOF
+boot 2 0 <<EOF
+ok - $ours: vk_query (1.0 s)
+EOF
+play lost-interrupt
+t_expect "retry policy: a boot whose guest QEMU stopped by losing an interrupt (122) is booted once more, said so" \
+	"wanted 2 boots, the retry said, and the second boot's result" \
+	eval '[ "$(boots)" = 2 ] && has "QEMU lost an interrupt and the guest stopped (status 122, see above); retrying the whole boot once" &&
+		grep -qx "ok - guest (virtio_gpu): boots, runs the suite, kernel log clean" "$T_OUT"'
+
+# The "STUCK INTERRUPT" check behind status 122, on the local APIC of vCPU 0 in a boot that wedged here
+# (timer vector 236 in service and pending, periodic tick, processor priority 0xe0) and on a healthy one.
+printf 'LVTT\t 0x000200ec active-hi edge                 periodic     Fixed  (vec 236)\nISR\t 236\nIRR\t 32 36 236\nAPR 0x00 TPR 0x10 DFR 0x0f LDR 0x00 PPR 0xe0\n' >"$T_LOG/lapic-stuck.txt"
+printf 'LVTT\t 0x000000ec active-hi edge                 one-shot     Fixed  (vec 236)\nISR\t (none)\nIRR\t 36\nAPR 0x00 TPR 0x10\n' >"$T_LOG/lapic-ok.txt"
+t_expect "guest-cpus: a vector in service and pending again is a stuck interrupt; a healthy APIC has none" \
+	"stuck: $(python3 scripts/guest-cpus --stuck "$T_LOG/lapic-stuck.txt"), healthy: $(python3 scripts/guest-cpus --stuck "$T_LOG/lapic-ok.txt")" \
+	eval '[ "$(python3 scripts/guest-cpus --stuck "$T_LOG/lapic-stuck.txt")" = 236 ] &&
+		[ "$(python3 scripts/guest-cpus --stuck "$T_LOG/lapic-ok.txt")" = none ]'
 
 scenario qemu-crash-twice
 boot 1 120 </dev/null
