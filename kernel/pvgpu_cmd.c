@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * pvgpu - building virtio-gpu commands: contexts, resources, blobs,
- * SUBMIT_3D, capsets and display information.
+ * SUBMIT_3D, capsets, display information and the 2D/scanout/cursor
+ * commands of KMS.
  *
  * The pvgpu_encode_*() helpers only fill little-endian wire structures
  * (virtio spec 1.2, section 5.7.6 "Device Operation"); they touch no device
@@ -12,6 +13,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
 #include <drm/drm_managed.h>
 
 #include "pvgpu_drv.h"
@@ -142,6 +145,151 @@ void pvgpu_encode_transfer_3d(struct virtio_gpu_transfer_host_3d *c, u32 type,
 	c->layer_stride = cpu_to_le32(layer_stride);
 }
 EXPORT_SYMBOL_IF_KUNIT(pvgpu_encode_transfer_3d);
+
+/**
+ * pvgpu_encode_create_2d() - VIRTIO_GPU_CMD_RESOURCE_CREATE_2D
+ * @c: command (40 bytes)
+ * @res_id: new resource id
+ * @format: VIRTIO_GPU_FORMAT_*
+ * @width: pixels
+ * @height: pixels
+ */
+void pvgpu_encode_create_2d(struct virtio_gpu_resource_create_2d *c,
+			    u32 res_id, u32 format, u32 width, u32 height)
+{
+	memset(c, 0, sizeof(*c));
+	pvgpu_encode_hdr(&c->hdr, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D, 0);
+	c->resource_id = cpu_to_le32(res_id);
+	c->format = cpu_to_le32(format);
+	c->width = cpu_to_le32(width);
+	c->height = cpu_to_le32(height);
+}
+EXPORT_SYMBOL_IF_KUNIT(pvgpu_encode_create_2d);
+
+static void pvgpu_encode_rect(struct virtio_gpu_rect *dst,
+			      const struct virtio_gpu_rect *r)
+{
+	dst->x = cpu_to_le32(r->x);
+	dst->y = cpu_to_le32(r->y);
+	dst->width = cpu_to_le32(r->width);
+	dst->height = cpu_to_le32(r->height);
+}
+
+/**
+ * pvgpu_encode_set_scanout() - VIRTIO_GPU_CMD_SET_SCANOUT
+ * @c: command (48 bytes)
+ * @scanout: scanout id
+ * @res_id: resource to show, 0 to disable the scanout
+ * @r: the part of the resource shown, in pixels (CPU byte order)
+ */
+void pvgpu_encode_set_scanout(struct virtio_gpu_set_scanout *c, u32 scanout,
+			      u32 res_id, const struct virtio_gpu_rect *r)
+{
+	memset(c, 0, sizeof(*c));
+	pvgpu_encode_hdr(&c->hdr, VIRTIO_GPU_CMD_SET_SCANOUT, 0);
+	pvgpu_encode_rect(&c->r, r);
+	c->scanout_id = cpu_to_le32(scanout);
+	c->resource_id = cpu_to_le32(res_id);
+}
+EXPORT_SYMBOL_IF_KUNIT(pvgpu_encode_set_scanout);
+
+/**
+ * pvgpu_encode_set_scanout_blob() - VIRTIO_GPU_CMD_SET_SCANOUT_BLOB
+ * @c: command (96 bytes)
+ * @scanout: scanout id
+ * @res_id: blob resource
+ * @format: VIRTIO_GPU_FORMAT_* of the framebuffer
+ * @width: framebuffer width in pixels
+ * @height: framebuffer height in pixels
+ * @strides: 4 plane pitches in bytes
+ * @offsets: 4 plane offsets in bytes
+ * @r: the part shown, in pixels
+ */
+void pvgpu_encode_set_scanout_blob(struct virtio_gpu_set_scanout_blob *c,
+				   u32 scanout, u32 res_id, u32 format,
+				   u32 width, u32 height, const u32 *strides,
+				   const u32 *offsets,
+				   const struct virtio_gpu_rect *r)
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	pvgpu_encode_hdr(&c->hdr, VIRTIO_GPU_CMD_SET_SCANOUT_BLOB, 0);
+	pvgpu_encode_rect(&c->r, r);
+	c->scanout_id = cpu_to_le32(scanout);
+	c->resource_id = cpu_to_le32(res_id);
+	c->width = cpu_to_le32(width);
+	c->height = cpu_to_le32(height);
+	c->format = cpu_to_le32(format);
+	for (i = 0; i < 4; i++) {
+		c->strides[i] = cpu_to_le32(strides[i]);
+		c->offsets[i] = cpu_to_le32(offsets[i]);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(pvgpu_encode_set_scanout_blob);
+
+/**
+ * pvgpu_encode_flush() - VIRTIO_GPU_CMD_RESOURCE_FLUSH
+ * @c: command (48 bytes)
+ * @res_id: resource shown on a scanout
+ * @r: the damaged part, in pixels
+ */
+void pvgpu_encode_flush(struct virtio_gpu_resource_flush *c, u32 res_id,
+			const struct virtio_gpu_rect *r)
+{
+	memset(c, 0, sizeof(*c));
+	pvgpu_encode_hdr(&c->hdr, VIRTIO_GPU_CMD_RESOURCE_FLUSH, 0);
+	pvgpu_encode_rect(&c->r, r);
+	c->resource_id = cpu_to_le32(res_id);
+}
+EXPORT_SYMBOL_IF_KUNIT(pvgpu_encode_flush);
+
+/**
+ * pvgpu_encode_transfer_2d() - VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D
+ * @c: command (56 bytes)
+ * @res_id: 2D resource
+ * @r: rectangle to copy, in pixels
+ * @offset: byte offset of the rectangle's first pixel in the backing pages
+ *	    (the host walks rows with the resource's own stride)
+ */
+void pvgpu_encode_transfer_2d(struct virtio_gpu_transfer_to_host_2d *c,
+			      u32 res_id, const struct virtio_gpu_rect *r,
+			      u64 offset)
+{
+	memset(c, 0, sizeof(*c));
+	pvgpu_encode_hdr(&c->hdr, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D, 0);
+	pvgpu_encode_rect(&c->r, r);
+	c->offset = cpu_to_le64(offset);
+	c->resource_id = cpu_to_le32(res_id);
+}
+EXPORT_SYMBOL_IF_KUNIT(pvgpu_encode_transfer_2d);
+
+/**
+ * pvgpu_encode_cursor() - VIRTIO_GPU_CMD_UPDATE_CURSOR / MOVE_CURSOR
+ * @c: command (56 bytes)
+ * @type: VIRTIO_GPU_CMD_UPDATE_CURSOR (new image) or _MOVE_CURSOR
+ * @scanout: scanout id
+ * @x: where the image's top-left corner goes, in pixels on the scanout
+ *     (negative: partly off screen)
+ * @y: likewise
+ * @res_id: 64x64 ARGB8888 resource, 0 hides the cursor
+ * @hot_x: hotspot inside the image, in pixels
+ * @hot_y: likewise
+ */
+void pvgpu_encode_cursor(struct virtio_gpu_update_cursor *c, u32 type,
+			 u32 scanout, s32 x, s32 y, u32 res_id, u32 hot_x,
+			 u32 hot_y)
+{
+	memset(c, 0, sizeof(*c));
+	pvgpu_encode_hdr(&c->hdr, type, 0);
+	c->pos.scanout_id = cpu_to_le32(scanout);
+	c->pos.x = cpu_to_le32(x);
+	c->pos.y = cpu_to_le32(y);
+	c->resource_id = cpu_to_le32(res_id);
+	c->hot_x = cpu_to_le32(hot_x);
+	c->hot_y = cpu_to_le32(hot_y);
+}
+EXPORT_SYMBOL_IF_KUNIT(pvgpu_encode_cursor);
 
 /**
  * pvgpu_capset_find() - pick the capset that serves @id at @version
@@ -281,10 +429,12 @@ EXPORT_SYMBOL_IF_KUNIT(pvgpu_capset_cache_insert);
 /**
  * pvgpu_cmd_get_display_info() - GET_DISPLAY_INFO, waits for the answer
  * @pvdev: device
+ * @out: the answer (PVGPU_MAX_SCANOUTS entries, little endian)
  *
  * Return: 0, -ENOMEM, -EIO (host error), -ETIMEDOUT, -ENODEV.
  */
-int pvgpu_cmd_get_display_info(struct pvgpu_device *pvdev)
+int pvgpu_cmd_get_display_info(struct pvgpu_device *pvdev,
+			       struct virtio_gpu_resp_display_info *out)
 {
 	struct pvgpu_vbuf *vbuf;
 	int ret;
@@ -297,11 +447,191 @@ int pvgpu_cmd_get_display_info(struct pvgpu_device *pvdev)
 	pvgpu_encode_hdr(vbuf->cmd, VIRTIO_GPU_CMD_GET_DISPLAY_INFO, 0);
 	ret = pvgpu_vq_send_sync(&pvdev->ctrlq, vbuf);
 	if (!ret)
-		memcpy(&pvdev->display, vbuf->resp, sizeof(pvdev->display));
+		memcpy(out, vbuf->resp, sizeof(*out));
 	pvgpu_vbuf_put(pvdev, vbuf);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(pvgpu_cmd_get_display_info);
+
+/**
+ * pvgpu_cmd_get_edid() - GET_EDID for one scanout, waits for the answer
+ * @pvdev: device with VIRTIO_GPU_F_EDID
+ * @scanout: scanout id
+ * @out: the answer (size, then up to 1024 bytes of EDID)
+ *
+ * Return: 0, -ENOMEM, -EINVAL/-EIO (host error), -ETIMEDOUT, -ENODEV.
+ */
+int pvgpu_cmd_get_edid(struct pvgpu_device *pvdev, u32 scanout,
+		       struct virtio_gpu_resp_edid *out)
+{
+	struct virtio_gpu_cmd_get_edid *cmd;
+	struct pvgpu_vbuf *vbuf;
+	int ret;
+
+	vbuf = pvgpu_vbuf_alloc(sizeof(*cmd), sizeof(*out), GFP_KERNEL);
+	if (!vbuf)
+		return -ENOMEM;
+	cmd = vbuf->cmd;
+	pvgpu_encode_hdr(&cmd->hdr, VIRTIO_GPU_CMD_GET_EDID, 0);
+	cmd->scanout = cpu_to_le32(scanout);
+	ret = pvgpu_vq_send_sync(&pvdev->ctrlq, vbuf);
+	if (!ret)
+		memcpy(out, vbuf->resp, sizeof(*out));
+	pvgpu_vbuf_put(pvdev, vbuf);
+	return ret;
+}
+
+/**
+ * pvgpu_cmd_set_scanout() - show a framebuffer on a scanout (or nothing)
+ * @pvdev: device
+ * @scanout: scanout id
+ * @bo: resource of the framebuffer, NULL disables the scanout
+ * @fb: the framebuffer (for the layout of a blob), ignored without @bo
+ * @r: source rectangle in the framebuffer, pixels
+ *
+ * SET_SCANOUT_BLOB for blob resources (VIRTIO_GPU_F_RESOURCE_BLOB),
+ * SET_SCANOUT otherwise, as upstream virtio_gpu_primary_plane_update().
+ * Queued and kicked, not waited for (the flush after it is).
+ * Return: 0, -ENOMEM, -ETIMEDOUT, -ENODEV.
+ */
+int pvgpu_cmd_set_scanout(struct pvgpu_device *pvdev, u32 scanout,
+			  struct pvgpu_bo *bo, struct drm_framebuffer *fb,
+			  const struct virtio_gpu_rect *r)
+{
+	static const struct virtio_gpu_rect none;
+	struct pvgpu_vbuf *vbuf;
+	int ret;
+
+	if (bo && bo->blob_mem) {
+		u32 strides[4] = { 0 }, offsets[4] = { 0 };
+		int i;
+
+		vbuf = pvgpu_vbuf_alloc(sizeof(struct virtio_gpu_set_scanout_blob),
+					0, GFP_KERNEL);
+		if (!vbuf)
+			return -ENOMEM;
+		for (i = 0; i < fb->format->num_planes && i < 4; i++) {
+			strides[i] = fb->pitches[i];
+			offsets[i] = fb->offsets[i];
+		}
+		pvgpu_encode_set_scanout_blob(vbuf->cmd, scanout, bo->res_id,
+					      pvgpu_format_to_virtio(fb->format->format),
+					      fb->width, fb->height, strides,
+					      offsets, r);
+	} else {
+		vbuf = pvgpu_vbuf_alloc(sizeof(struct virtio_gpu_set_scanout),
+					0, GFP_KERNEL);
+		if (!vbuf)
+			return -ENOMEM;
+		pvgpu_encode_set_scanout(vbuf->cmd, scanout, bo ? bo->res_id : 0,
+					 bo ? r : &none);
+	}
+	ret = pvgpu_vq_queue(&pvdev->ctrlq, vbuf);
+	pvgpu_vq_kick(&pvdev->ctrlq);
+	return ret;
+}
+
+/**
+ * pvgpu_cmd_transfer_2d() - TRANSFER_TO_HOST_2D of a dumb resource
+ * @pvdev: device
+ * @bo: 2D resource; a reference is held until the host answered
+ * @r: rectangle, pixels, inside the resource
+ * @offset: byte offset of its first pixel in the backing
+ * @wait: kick and wait for the answer (the cursor queue is not ordered
+ *	  against the control queue); otherwise only queued, and the flush
+ *	  that follows rides on the same notification
+ *
+ * Return: 0, -ENOMEM, -ETIMEDOUT, -ENODEV, host errors with @wait.
+ */
+int pvgpu_cmd_transfer_2d(struct pvgpu_device *pvdev, struct pvgpu_bo *bo,
+			  const struct virtio_gpu_rect *r, u64 offset,
+			  bool wait)
+{
+	struct pvgpu_vbuf *vbuf;
+	int ret;
+
+	vbuf = pvgpu_vbuf_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d),
+				0, GFP_KERNEL);
+	if (!vbuf)
+		return -ENOMEM;
+	vbuf->objs = kvmalloc_array(1, sizeof(*vbuf->objs), GFP_KERNEL);
+	if (!vbuf->objs) {
+		pvgpu_vbuf_put(pvdev, vbuf);
+		return -ENOMEM;
+	}
+	drm_gem_object_get(&bo->shmem.base);
+	vbuf->objs[0] = &bo->shmem.base;
+	vbuf->num_objs = 1;
+	pvgpu_encode_transfer_2d(vbuf->cmd, bo->res_id, r, offset);
+	if (!wait)
+		return pvgpu_vq_queue(&pvdev->ctrlq, vbuf);
+	ret = pvgpu_vq_send_sync(&pvdev->ctrlq, vbuf);
+	pvgpu_vbuf_put(pvdev, vbuf);
+	return ret;
+}
+
+/**
+ * pvgpu_cmd_flush() - RESOURCE_FLUSH, waits for the host's answer
+ * @pvdev: device
+ * @res_id: resource on a scanout
+ * @r: damaged rectangle, pixels
+ *
+ * The host answers once the flushed contents are on its display, so a
+ * page flip completes only then (upstream waits on a fence of the flush).
+ * Return: 0, host errors as pvgpu_resp_to_errno(), -ETIMEDOUT, -ENODEV,
+ * -ENOMEM.
+ */
+int pvgpu_cmd_flush(struct pvgpu_device *pvdev, u32 res_id,
+		    const struct virtio_gpu_rect *r)
+{
+	struct pvgpu_vbuf *vbuf;
+	int ret;
+
+	vbuf = pvgpu_vbuf_alloc(sizeof(struct virtio_gpu_resource_flush), 0,
+				GFP_KERNEL);
+	if (!vbuf)
+		return -ENOMEM;
+	pvgpu_encode_flush(vbuf->cmd, res_id, r);
+	ret = pvgpu_vq_send_sync(&pvdev->ctrlq, vbuf);
+	pvgpu_vbuf_put(pvdev, vbuf);
+	return ret;
+}
+
+/**
+ * pvgpu_cmd_cursor() - UPDATE_CURSOR / MOVE_CURSOR on the cursor queue
+ * @pvdev: device
+ * @type: VIRTIO_GPU_CMD_UPDATE_CURSOR or _MOVE_CURSOR
+ * @scanout: scanout id
+ * @x: image position on the scanout, pixels
+ * @y: likewise
+ * @res_id: cursor image resource, 0 hides it
+ * @hot_x: hotspot in the image
+ * @hot_y: likewise
+ *
+ * Queued and kicked. The device writes no response for cursor commands
+ * (virtio spec 1.2, 5.7.6.10), so the response buffer starts as
+ * RESP_OK_NODATA and stays that way.
+ * Return: 0, -ENOMEM, -ETIMEDOUT, -ENODEV.
+ */
+int pvgpu_cmd_cursor(struct pvgpu_device *pvdev, u32 type, u32 scanout,
+		     s32 x, s32 y, u32 res_id, u32 hot_x, u32 hot_y)
+{
+	struct virtio_gpu_ctrl_hdr *resp;
+	struct pvgpu_vbuf *vbuf;
+	int ret;
+
+	vbuf = pvgpu_vbuf_alloc(sizeof(struct virtio_gpu_update_cursor), 0,
+				GFP_KERNEL);
+	if (!vbuf)
+		return -ENOMEM;
+	pvgpu_encode_cursor(vbuf->cmd, type, scanout, x, y, res_id, hot_x,
+			    hot_y);
+	resp = vbuf->resp;
+	resp->type = cpu_to_le32(VIRTIO_GPU_RESP_OK_NODATA);
+	ret = pvgpu_vq_queue(&pvdev->cursorq, vbuf);
+	pvgpu_vq_kick(&pvdev->cursorq);
+	return ret;
+}
 
 /**
  * pvgpu_cmd_get_capset_infos() - GET_CAPSET_INFO for every capset index

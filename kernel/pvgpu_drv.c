@@ -3,6 +3,12 @@
  * pvgpu - module init/exit, virtio probe/remove, feature negotiation and
  * the drm_driver.
  *
+ * KMS: a device with scanouts gets DRIVER_MODESET | DRIVER_ATOMIC, the
+ * outputs of pvgpu_display.c and the fbdev console (drm_fbdev_shmem); a
+ * device without scanouts, or with modeset=0, is a render node only. As
+ * upstream, nomodeset on the kernel command line (without an explicit
+ * modeset=1) keeps the driver off the device.
+ *
  * The DRM device hangs off the virtio device (devm on &vdev->dev), so it is
  * released when this driver unbinds, not when the PCI function does; libdrm
  * follows the virtio device to its PCI parent for the bus id. Removal with
@@ -16,7 +22,9 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
 
+#include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
+#include <drm/drm_fbdev_shmem.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
@@ -25,15 +33,23 @@
 
 #include "pvgpu_drv.h"
 
+static int pvgpu_modeset = -1;
+module_param_named(modeset, pvgpu_modeset, int, 0400);
+MODULE_PARM_DESC(modeset, "KMS and console: 1 on, 0 off (render node only), -1 unless nomodeset (default)");
+
 DEFINE_DRM_GEM_FOPS(pvgpu_fops);
+
+#define PVGPU_KMS_FEATURES	(DRIVER_MODESET | DRIVER_ATOMIC | \
+				 DRIVER_CURSOR_HOTSPOT)
 
 static const struct drm_driver pvgpu_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |
-			   DRIVER_SYNCOBJ_TIMELINE,
+			   DRIVER_SYNCOBJ_TIMELINE | PVGPU_KMS_FEATURES,
 	.open = pvgpu_driver_open,
 	.postclose = pvgpu_driver_postclose,
 	.gem_create_object = pvgpu_gem_create_object,
 	.gem_prime_import = pvgpu_gem_prime_import,
+	.dumb_create = pvgpu_mode_dumb_create,
 	.ioctls = pvgpu_ioctls,
 	.num_ioctls = PVGPU_NUM_IOCTLS,
 	.fops = &pvgpu_fops,
@@ -111,9 +127,9 @@ static void pvgpu_config_work(struct work_struct *work)
 	virtio_cread_le(pvdev->vdev, struct virtio_gpu_config, events_read,
 			&events);
 	if (events & VIRTIO_GPU_EVENT_DISPLAY) {
-		if (pvdev->num_scanouts)
-			pvgpu_cmd_get_display_info(pvdev);
 		drm_dbg_driver(&pvdev->drm, "display configuration changed\n");
+		if (pvdev->has_modeset)
+			pvgpu_display_refresh(pvdev, true);
 	}
 	virtio_cwrite_le(pvdev->vdev, struct virtio_gpu_config, events_clear,
 			 &events);
@@ -188,6 +204,9 @@ static int pvgpu_probe(struct virtio_device *vdev)
 
 	if (!virtio_has_feature(vdev, VIRTIO_F_VERSION_1))
 		return -ENODEV;
+	/* upstream virtio_gpu_probe(): nomodeset keeps the driver away */
+	if (drm_firmware_drivers_only() && pvgpu_modeset == -1)
+		return -EINVAL;
 
 	pvdev = devm_drm_dev_alloc(&vdev->dev, &pvgpu_drm_driver,
 				   struct pvgpu_device, drm);
@@ -213,6 +232,7 @@ static int pvgpu_probe(struct virtio_device *vdev)
 	pvgpu_id_init(&pvdev->res_ids, INT_MAX);
 	pvgpu_id_init(&pvdev->ctx_ids, INT_MAX);
 	spin_lock_init(&pvdev->hvr_lock);
+	mutex_init(&pvdev->display_lock);
 	ret = drmm_add_action_or_reset(&pvdev->drm, pvgpu_release, NULL);
 	if (ret)
 		return ret;
@@ -245,10 +265,14 @@ static int pvgpu_probe(struct virtio_device *vdev)
 		if (ret)
 			goto err_stop;
 	}
-	if (pvdev->num_scanouts) {
-		ret = pvgpu_cmd_get_display_info(pvdev);
+	pvdev->has_modeset = pvdev->num_scanouts && pvgpu_modeset != 0;
+	if (pvdev->has_modeset) {
+		ret = pvgpu_display_init(pvdev);
 		if (ret)
 			goto err_stop;
+	} else {
+		/* A render node only, as upstream for devices without scanouts. */
+		pvdev->drm.driver_features &= ~PVGPU_KMS_FEATURES;
 	}
 
 	pvgpu_stats_debugfs_init(pvdev);
@@ -257,12 +281,15 @@ static int pvgpu_probe(struct virtio_device *vdev)
 	if (ret)
 		goto err_stop;
 	pvgpu_kunit_set(pvdev, true);
+	if (pvdev->has_modeset)
+		drm_fbdev_shmem_setup(&pvdev->drm, 32);
 
 	drm_info(&pvdev->drm,
-		 "virgl %d blob %d context_init %d host_visible %d (%llu MiB) capsets 0x%llx scanouts %u\n",
+		 "virgl %d blob %d context_init %d host_visible %d (%llu MiB) capsets 0x%llx scanouts %u edid %d modeset %d\n",
 		 pvdev->has_virgl_3d, pvdev->has_resource_blob,
 		 pvdev->has_context_init, pvdev->has_host_visible,
-		 pvdev->hvr_len >> 20, pvdev->capset_mask, pvdev->num_scanouts);
+		 pvdev->hvr_len >> 20, pvdev->capset_mask, pvdev->num_scanouts,
+		 pvdev->has_edid, pvdev->has_modeset);
 	return 0;
 
 err_stop:
@@ -278,6 +305,9 @@ static void pvgpu_remove(struct virtio_device *vdev)
 	pvgpu_kunit_set(pvdev, false);
 	/* New ioctls fail with -ENODEV; running ones finish; mmaps zapped. */
 	drm_dev_unplug(&pvdev->drm);
+	/* Outputs off and vblank timers stopped (commands now fail fast). */
+	if (pvdev->has_modeset)
+		pvgpu_display_fini(pvdev);
 	pvgpu_stop(pvdev);
 }
 

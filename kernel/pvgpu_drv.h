@@ -10,6 +10,7 @@
 #define PVGPU_DRV_H
 
 #include <linux/completion.h>
+#include <linux/hrtimer.h>
 #include <linux/dma-fence.h>
 #include <linux/idr.h>
 #include <linux/list.h>
@@ -23,7 +24,12 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include <drm/drm_connector.h>
+#include <drm/drm_crtc.h>
 #include <drm/drm_device.h>
+#include <drm/drm_encoder.h>
+#include <drm/drm_plane.h>
+#include <drm/drm_rect.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_shmem_helper.h>
@@ -55,6 +61,9 @@ extern unsigned int pvgpu_host_timeout_ms;
 /* VIRTGPU_WAIT without NOWAIT, as upstream: 15 s, then -EBUSY. */
 #define PVGPU_WAIT_IOCTL_TIMEOUT	(15 * HZ)
 
+struct drm_edid;
+struct drm_framebuffer;
+struct pvgpu_bo;
 struct pvgpu_device;
 struct pvgpu_fence;
 struct pvgpu_vbuf;
@@ -177,7 +186,38 @@ struct pvgpu_capset_entry *
 pvgpu_capset_cache_insert(struct pvgpu_capset_cache *cache, u32 id,
 			  u32 version, const void *data, u32 size);
 
-int pvgpu_cmd_get_display_info(struct pvgpu_device *pvdev);
+void pvgpu_encode_create_2d(struct virtio_gpu_resource_create_2d *c,
+			    u32 res_id, u32 format, u32 width, u32 height);
+void pvgpu_encode_set_scanout(struct virtio_gpu_set_scanout *c, u32 scanout,
+			      u32 res_id, const struct virtio_gpu_rect *r);
+void pvgpu_encode_set_scanout_blob(struct virtio_gpu_set_scanout_blob *c,
+				   u32 scanout, u32 res_id, u32 format,
+				   u32 width, u32 height, const u32 *strides,
+				   const u32 *offsets,
+				   const struct virtio_gpu_rect *r);
+void pvgpu_encode_flush(struct virtio_gpu_resource_flush *c, u32 res_id,
+			const struct virtio_gpu_rect *r);
+void pvgpu_encode_transfer_2d(struct virtio_gpu_transfer_to_host_2d *c,
+			      u32 res_id, const struct virtio_gpu_rect *r,
+			      u64 offset);
+void pvgpu_encode_cursor(struct virtio_gpu_update_cursor *c, u32 type,
+			 u32 scanout, s32 x, s32 y, u32 res_id, u32 hot_x,
+			 u32 hot_y);
+
+int pvgpu_cmd_get_display_info(struct pvgpu_device *pvdev,
+			       struct virtio_gpu_resp_display_info *out);
+int pvgpu_cmd_get_edid(struct pvgpu_device *pvdev, u32 scanout,
+		       struct virtio_gpu_resp_edid *out);
+int pvgpu_cmd_set_scanout(struct pvgpu_device *pvdev, u32 scanout,
+			  struct pvgpu_bo *bo, struct drm_framebuffer *fb,
+			  const struct virtio_gpu_rect *r);
+int pvgpu_cmd_transfer_2d(struct pvgpu_device *pvdev, struct pvgpu_bo *bo,
+			  const struct virtio_gpu_rect *r, u64 offset,
+			  bool wait);
+int pvgpu_cmd_flush(struct pvgpu_device *pvdev, u32 res_id,
+		    const struct virtio_gpu_rect *r);
+int pvgpu_cmd_cursor(struct pvgpu_device *pvdev, u32 type, u32 scanout,
+		     s32 x, s32 y, u32 res_id, u32 hot_x, u32 hot_y);
 int pvgpu_cmd_get_capset_infos(struct pvgpu_device *pvdev);
 int pvgpu_cmd_get_capset(struct pvgpu_device *pvdev, int index, u32 version,
 			 struct pvgpu_capset_entry **out);
@@ -372,6 +412,12 @@ enum pvgpu_map_state {
  * @map_info: VIRTIO_GPU_MAP_CACHE_* the host returned
  * @sgt: DMA mapping of the backing pages when the DMA API is in use
  * @uuid: RESOURCE_ASSIGN_UUID answer for CROSS_DEVICE blobs
+ * @dumb: a 2D resource (MODE_CREATE_DUMB, or RESOURCE_CREATE on a 2D-only
+ *	  device): the host copies it from the guest pages on
+ *	  TRANSFER_TO_HOST_2D
+ * @format: VIRTIO_GPU_FORMAT_* of a 2D resource
+ * @width: width in pixels of a 2D resource
+ * @height: height in pixels of a 2D resource
  */
 struct pvgpu_bo {
 	struct drm_gem_shmem_object shmem;
@@ -386,6 +432,10 @@ struct pvgpu_bo {
 	u32 map_info;
 	struct sg_table *sgt;
 	u8 uuid[16];
+	bool dumb;
+	u32 format;
+	u32 width;
+	u32 height;
 };
 
 static inline struct pvgpu_bo *to_pvgpu_bo(struct drm_gem_object *obj)
@@ -420,6 +470,11 @@ int pvgpu_bo_create_blob(struct pvgpu_device *pvdev, struct drm_file *file,
 int pvgpu_bo_create_3d(struct pvgpu_device *pvdev, struct drm_file *file,
 		       const struct drm_virtgpu_resource_create *args,
 		       struct pvgpu_bo **out);
+int pvgpu_bo_create_2d(struct pvgpu_device *pvdev, u32 format, u32 width,
+		       u32 height, size_t size, struct pvgpu_bo **out);
+int pvgpu_mode_dumb_create(struct drm_file *file, struct drm_device *dev,
+			   struct drm_mode_create_dumb *args);
+bool pvgpu_is_bo(struct drm_gem_object *obj);
 struct drm_gem_object *pvgpu_gem_prime_import(struct drm_device *dev,
 					      struct dma_buf *buf);
 int pvgpu_gem_map_offset(struct drm_file *file, u32 handle, u64 *offset);
@@ -495,6 +550,73 @@ int pvgpu_check_execbuffer(const struct drm_virtgpu_execbuffer *exbuf,
 int pvgpu_execbuffer_ioctl(struct drm_device *dev, void *data,
 			   struct drm_file *file);
 
+/* ---- pvgpu_display.c / pvgpu_plane.c ---------------------------------- */
+
+#define PVGPU_MAX_SCANOUTS	VIRTIO_GPU_MAX_SCANOUTS	/* 16 */
+#define PVGPU_XRES_MIN		32	/* upstream's XRES_MIN/YRES_MIN */
+#define PVGPU_XRES_MAX		8192
+#define PVGPU_XRES_DEF		1024	/* mode preferred without display info */
+#define PVGPU_YRES_DEF		768
+#define PVGPU_CURSOR_SIZE	64	/* the device's cursor: 64x64 ARGB8888 */
+
+/**
+ * struct pvgpu_output - one scanout: its CRTC, planes, encoder, connector
+ * @crtc: the CRTC
+ * @primary: primary plane
+ * @cursor: cursor plane
+ * @encoder: the (virtual) encoder
+ * @connector: the Virtual connector
+ * @index: scanout id on the wire
+ * @info: last GET_DISPLAY_INFO entry for this scanout (under
+ *	  pvgpu_device.display_lock)
+ * @edid: last GET_EDID answer, or NULL (under pvgpu_device.display_lock)
+ * @vblank_timer: the simulated vblank (upstream vkms' idiom)
+ * @period_ns: frame duration of the current mode
+ * @vblank_on: the timer may re-arm itself; cleared by disable_vblank
+ *	       (the timer cannot be cancelled synchronously there)
+ */
+struct pvgpu_output {
+	struct drm_crtc crtc;
+	struct drm_plane *primary;
+	struct drm_plane *cursor;
+	struct drm_encoder encoder;
+	struct drm_connector connector;
+	u32 index;
+	struct virtio_gpu_display_one info;
+	const struct drm_edid *edid;
+	struct hrtimer vblank_timer;
+	ktime_t period_ns;
+	bool vblank_on;
+};
+
+static inline struct pvgpu_output *crtc_to_output(struct drm_crtc *crtc)
+{
+	return container_of(crtc, struct pvgpu_output, crtc);
+}
+
+static inline struct pvgpu_output *
+connector_to_output(struct drm_connector *connector)
+{
+	return container_of(connector, struct pvgpu_output, connector);
+}
+
+int pvgpu_display_init(struct pvgpu_device *pvdev);
+void pvgpu_display_fini(struct pvgpu_device *pvdev);
+void pvgpu_display_refresh(struct pvgpu_device *pvdev, bool notify);
+u32 pvgpu_format_to_virtio(u32 drm_format);
+int pvgpu_mode_check(u32 width, u32 height);
+const struct drm_edid *pvgpu_edid_parse(const struct virtio_gpu_resp_edid *resp);
+void pvgpu_display_info_mode(const struct virtio_gpu_display_one *info,
+			     u32 *width, u32 *height);
+struct drm_plane *pvgpu_plane_create(struct pvgpu_device *pvdev,
+				     enum drm_plane_type type, u32 index);
+bool pvgpu_plane_damage(const struct drm_plane_state *old,
+			struct drm_plane_state *new, bool full,
+			struct drm_rect *rect);
+int pvgpu_cursor_check_size(const struct drm_framebuffer *fb);
+extern const u32 pvgpu_primary_formats[];
+extern const unsigned int pvgpu_num_primary_formats;
+
 /* ---- pvgpu_drv.c ------------------------------------------------------ */
 
 /**
@@ -502,7 +624,7 @@ int pvgpu_execbuffer_ioctl(struct drm_device *dev, void *data,
  * @drm: the DRM device (devm-managed on the virtio device)
  * @vdev: the virtio device
  * @ctrlq: control queue
- * @cursorq: cursor queue (set up as the device requires; unused, no KMS)
+ * @cursorq: cursor queue (UPDATE_CURSOR / MOVE_CURSOR)
  * @stats: per-CPU counters
  * @fence_drv: fences in flight
  * @done_lock: protects @done_list
@@ -519,8 +641,10 @@ int pvgpu_execbuffer_ioctl(struct drm_device *dev, void *data,
  * @capset_mask: bit per capset id the host serves
  * @capsets: GET_CAPSET_INFO answers
  * @capset_cache: capsets fetched so far
- * @num_scanouts: from config space
- * @display: last GET_DISPLAY_INFO answer
+ * @num_scanouts: from config space (at most PVGPU_MAX_SCANOUTS used)
+ * @has_modeset: KMS registered (scanouts present, modeset not disabled)
+ * @display_lock: protects the @info and @edid of every output
+ * @outputs: @num_scanouts outputs (drmm-managed), NULL without KMS
  * @hvr_addr: guest-physical start of the host-visible region
  * @hvr_len: its length in bytes
  * @hvr_lock: protects @hvr_mm
@@ -556,7 +680,9 @@ struct pvgpu_device {
 	struct pvgpu_capset_cache capset_cache;
 
 	u32 num_scanouts;
-	struct virtio_gpu_resp_display_info display;
+	bool has_modeset;
+	struct mutex display_lock;
+	struct pvgpu_output *outputs;
 
 	u64 hvr_addr;
 	u64 hvr_len;

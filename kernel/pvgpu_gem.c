@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * pvgpu - buffer objects: guest blobs and classic resources backed by shmem
- * pages, host-visible blobs mapped through the shared-memory region (virtio
+ * pvgpu - buffer objects: guest blobs, classic 3D resources and 2D (dumb)
+ * resources backed by shmem pages, host-visible blobs mapped through the shared-memory region (virtio
  * shm id 1), mmap, PRIME, and resource ids.
  *
  * Lifetimes follow upstream virtgpu_object.c / virtgpu_vram.c: the host
@@ -19,6 +19,7 @@
 #include <linux/vmalloc.h>
 
 #include <drm/drm_drv.h>
+#include <drm/drm_fourcc.h>
 #include <drm/drm_prime.h>
 
 #include "pvgpu_drv.h"
@@ -715,6 +716,35 @@ err_put:
 	return ret;
 }
 
+/*
+ * Pin the pages of a classic resource and queue ATTACH_BACKING with them;
+ * on error the object is left for the caller to put.
+ */
+static int pvgpu_bo_attach(struct pvgpu_device *pvdev, struct pvgpu_bo *bo)
+{
+	struct virtio_gpu_resource_attach_backing *attach;
+	struct virtio_gpu_mem_entry *ents = NULL;
+	struct pvgpu_vbuf *vbuf;
+	u32 nents = 0;
+	int ret;
+
+	ret = pvgpu_bo_backing(pvdev, bo, &ents, &nents);
+	if (ret)
+		return ret;
+	vbuf = pvgpu_vbuf_alloc(sizeof(*attach), 0, GFP_KERNEL);
+	if (!vbuf) {
+		kvfree(ents);
+		return -ENOMEM;
+	}
+	attach = vbuf->cmd;
+	pvgpu_encode_hdr(&attach->hdr, VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING, 0);
+	attach->resource_id = cpu_to_le32(bo->res_id);
+	attach->nr_entries = cpu_to_le32(nents);
+	vbuf->data = ents;
+	vbuf->data_size = nents * sizeof(*ents);
+	return pvgpu_vq_queue(&pvdev->ctrlq, vbuf);
+}
+
 /**
  * pvgpu_bo_create_3d() - RESOURCE_CREATE: a classic 3D resource
  * @pvdev: device with VIRGL
@@ -730,14 +760,11 @@ int pvgpu_bo_create_3d(struct pvgpu_device *pvdev, struct drm_file *file,
 		       const struct drm_virtgpu_resource_create *args,
 		       struct pvgpu_bo **out)
 {
-	struct virtio_gpu_resource_attach_backing *attach;
 	struct virtio_gpu_resource_create_3d *c;
-	struct virtio_gpu_mem_entry *ents = NULL;
 	size_t size = PAGE_ALIGN(args->size ?: PAGE_SIZE);
 	struct drm_gem_shmem_object *shmem;
 	struct pvgpu_vbuf *vbuf;
 	struct pvgpu_bo *bo;
-	u32 nents = 0;
 	int ret;
 
 	if (size < args->size)
@@ -776,22 +803,7 @@ int pvgpu_bo_create_3d(struct pvgpu_device *pvdev, struct drm_file *file,
 		goto err_put;
 	bo->created = true;
 
-	ret = pvgpu_bo_backing(pvdev, bo, &ents, &nents);
-	if (ret)
-		goto err_put;
-	vbuf = pvgpu_vbuf_alloc(sizeof(*attach), 0, GFP_KERNEL);
-	if (!vbuf) {
-		kvfree(ents);
-		ret = -ENOMEM;
-		goto err_put;
-	}
-	attach = vbuf->cmd;
-	pvgpu_encode_hdr(&attach->hdr, VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING, 0);
-	attach->resource_id = cpu_to_le32(bo->res_id);
-	attach->nr_entries = cpu_to_le32(nents);
-	vbuf->data = ents;
-	vbuf->data_size = nents * sizeof(*ents);
-	ret = pvgpu_vq_queue(&pvdev->ctrlq, vbuf);
+	ret = pvgpu_bo_attach(pvdev, bo);
 	if (ret)
 		goto err_put;
 	*out = bo;
@@ -800,6 +812,126 @@ int pvgpu_bo_create_3d(struct pvgpu_device *pvdev, struct drm_file *file,
 err_put:
 	drm_gem_object_put(&bo->shmem.base);
 	return ret;
+}
+
+/**
+ * pvgpu_bo_create_2d() - RESOURCE_CREATE_2D with guest backing
+ * @pvdev: device
+ * @format: VIRTIO_GPU_FORMAT_*
+ * @width: pixels, > 0
+ * @height: pixels, > 0
+ * @size: bytes of backing (at least width * 4 * height), page-aligned here
+ * @out: new object, one reference
+ *
+ * The dumb buffers of KMS, and RESOURCE_CREATE on a device without VIRGL,
+ * as upstream virtio_gpu_object_create() does for 2D resources. Queues
+ * RESOURCE_CREATE_2D and ATTACH_BACKING; the caller kicks.
+ * Return: 0, -EINVAL (@size overflows), -ENOMEM, -ENOSPC, -ENODEV,
+ * -ETIMEDOUT.
+ */
+int pvgpu_bo_create_2d(struct pvgpu_device *pvdev, u32 format, u32 width,
+		       u32 height, size_t size, struct pvgpu_bo **out)
+{
+	size_t aligned = PAGE_ALIGN(size);
+	struct drm_gem_shmem_object *shmem;
+	struct pvgpu_vbuf *vbuf;
+	struct pvgpu_bo *bo;
+	int ret;
+
+	if (!aligned || aligned < size)
+		return -EINVAL;
+	if (aligned >> PAGE_SHIFT > totalram_pages())
+		return -ENOMEM;
+	shmem = drm_gem_shmem_create(&pvdev->drm, aligned);
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+	bo = to_pvgpu_bo(&shmem->base);
+	bo->dumb = true;
+	bo->format = format;
+	bo->width = width;
+	bo->height = height;
+
+	ret = pvgpu_id_get(&pvdev->res_ids, &bo->res_id);
+	if (ret)
+		goto err_put;
+	vbuf = pvgpu_vbuf_alloc(sizeof(struct virtio_gpu_resource_create_2d), 0,
+				GFP_KERNEL);
+	if (!vbuf) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
+	pvgpu_encode_create_2d(vbuf->cmd, bo->res_id, format, width, height);
+	ret = pvgpu_vq_queue(&pvdev->ctrlq, vbuf);
+	if (ret)
+		goto err_put;
+	bo->created = true;
+	ret = pvgpu_bo_attach(pvdev, bo);
+	if (ret)
+		goto err_put;
+	*out = bo;
+	return 0;
+
+err_put:
+	drm_gem_object_put(&bo->shmem.base);
+	return ret;
+}
+
+/**
+ * pvgpu_mode_dumb_create() - drm_driver.dumb_create
+ * @file: DRM file
+ * @dev: DRM device
+ * @args: width, height, bpp in; pitch, size, handle out
+ *
+ * 32 bits per pixel only (XRGB8888 on the wire), pitch width * 4 with no
+ * padding: the host walks the backing with the resource's own stride.
+ * Follows upstream virtio_gpu_mode_dumb_create().
+ * Return: 0, -EINVAL (bpp not 32, zero or oversized dimensions), -ENOMEM,
+ * -ENOSPC, -ENODEV, -ETIMEDOUT.
+ */
+int pvgpu_mode_dumb_create(struct drm_file *file, struct drm_device *dev,
+			   struct drm_mode_create_dumb *args)
+{
+	struct pvgpu_device *pvdev = to_pvgpu(dev);
+	struct pvgpu_bo *bo;
+	u64 pitch, size;
+	int ret;
+
+	if (args->bpp != 32 || args->flags)
+		return -EINVAL;
+	if (!args->width || !args->height ||
+	    args->width > PVGPU_XRES_MAX || args->height > PVGPU_XRES_MAX)
+		return -EINVAL;
+	pitch = (u64)args->width * 4;
+	size = pitch * args->height;
+	ret = pvgpu_bo_create_2d(pvdev,
+				 pvgpu_format_to_virtio(DRM_FORMAT_XRGB8888),
+				 args->width, args->height, size, &bo);
+	if (ret) {
+		pvgpu_vq_kick(&pvdev->ctrlq);	/* what was queued before */
+		return ret;
+	}
+	ret = drm_gem_handle_create(file, &bo->shmem.base, &args->handle);
+	/* One kick: create, backing, and the attach of the handle's open. */
+	pvgpu_vq_kick(&pvdev->ctrlq);
+	drm_gem_object_put(&bo->shmem.base);	/* the handle holds it now */
+	if (ret)
+		return ret;
+	args->pitch = pitch;
+	args->size = bo->shmem.base.size;
+	return 0;
+}
+
+/**
+ * pvgpu_is_bo() - whether a GEM object belongs to this driver
+ * @obj: object
+ *
+ * Return: true for the objects pvgpu created (imports of foreign buffers
+ * are refused, so every object of the device passes today).
+ */
+bool pvgpu_is_bo(struct drm_gem_object *obj)
+{
+	return obj->funcs == &pvgpu_shmem_funcs ||
+	       obj->funcs == &pvgpu_host_funcs;
 }
 
 /**

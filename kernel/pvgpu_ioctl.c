@@ -423,8 +423,22 @@ static int pvgpu_resource_create_ioctl(struct drm_device *dev, void *data,
 	struct pvgpu_bo *bo;
 	int ret;
 
-	if (!pvdev->has_virgl_3d)
-		return -ENOSYS;	/* 2D-only devices: not supported (no KMS) */
+	if (!pvdev->has_virgl_3d) {
+		/* upstream: a plain 2D resource, with these limits */
+		if (args->depth > 1 || args->nr_samples > 1 ||
+		    args->last_level > 1 || args->target != 2 ||
+		    args->array_size > 1 || !args->width || !args->height ||
+		    args->width > PVGPU_XRES_MAX || args->height > PVGPU_XRES_MAX)
+			return -EINVAL;
+		ret = pvgpu_bo_create_2d(pvdev, args->format, args->width,
+					 args->height, args->size ?: PAGE_SIZE,
+					 &bo);
+		if (!ret)
+			ret = pvgpu_publish_bo(file, bo, &args->bo_handle,
+					       &args->res_handle);
+		pvgpu_vq_kick(&pvdev->ctrlq);
+		return ret;
+	}
 	ret = pvgpu_file_ensure_context(pvdev, file->driver_priv);
 	if (ret)
 		return ret;
@@ -526,6 +540,40 @@ err_put:
 	return ret;
 }
 
+/*
+ * TRANSFER_TO_HOST on a device without VIRGL: a 2D copy of the box from
+ * the guest pages, unfenced, as upstream virtio_gpu_transfer_to_host_ioctl()
+ * does there. The box must lie inside the 2D resource.
+ */
+static int pvgpu_transfer_2d_ioctl(struct drm_device *dev,
+				   struct drm_file *file,
+				   const struct drm_virtgpu_3d_transfer_to_host *a)
+{
+	struct pvgpu_device *pvdev = to_pvgpu(dev);
+	struct virtio_gpu_rect r = {
+		.x = a->box.x, .y = a->box.y,
+		.width = a->box.w, .height = a->box.h,
+	};
+	struct drm_gem_object *obj;
+	struct pvgpu_bo *bo;
+	int ret;
+
+	obj = drm_gem_object_lookup(file, a->bo_handle);
+	if (!obj)
+		return -ENOENT;
+	bo = to_pvgpu_bo(obj);
+	if (!bo->dumb || (u64)r.x + r.width > bo->width ||
+	    (u64)r.y + r.height > bo->height || a->offset >= obj->size) {
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = pvgpu_cmd_transfer_2d(pvdev, bo, &r, a->offset, false);
+	pvgpu_vq_kick(&pvdev->ctrlq);
+out:
+	drm_gem_object_put(obj);
+	return ret;
+}
+
 static int pvgpu_transfer_from_host_ioctl(struct drm_device *dev, void *data,
 					  struct drm_file *file)
 {
@@ -541,6 +589,8 @@ static int pvgpu_transfer_to_host_ioctl(struct drm_device *dev, void *data,
 {
 	struct drm_virtgpu_3d_transfer_to_host *a = data;
 
+	if (!to_pvgpu(dev)->has_virgl_3d)
+		return pvgpu_transfer_2d_ioctl(dev, file, a);
 	return pvgpu_transfer(dev, file, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_3D,
 			      a->bo_handle, &a->box, a->level, a->offset,
 			      a->stride, a->layer_stride);
