@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Runs inside the guest (tests/vm/kms.sh boots it with the driver under test bound) and prints TAP-style
+# lines for the display side of the driver:
+#   - the text console: the kernel's fbdev console is on the device (fb0 of the driver), a line
+#     written to tty1 shows on the QEMU display (screendump console.png)
+#   - modetest (libdrm's): connectors with modes (-c), CRTCs and planes (-p), a test pattern set on
+#     the connector (-s) seen in a screendump (modetest.png), page flips at vblank (-v) and the cursor
+#     (-C)
+#   - tests/kms/kms_atomic: atomic commits, flip events, out/in fences, damage clips, cursor, and
+#     bad input; its last frame (four quadrants) in a screendump (quadrants.png)
+#   - the console is back after the display clients exit
+# Every case runs under the per-case watchdog (tests/guest/watchdog.py). Screendumps land in $PVGPU_OUT.
+#   kms.sh virtio_gpu|pvgpu gl|2d
+# Exit status 0 when every case passed.
+set -u
+driver=${1:?usage: kms.sh virtio_gpu|pvgpu gl|2d} gpu=${2:?usage: kms.sh DRIVER gl|2d}
+cd "$(dirname "$0")/../.."
+label="$driver, $gpu device"
+out=${PVGPU_OUT:-/tmp}
+wd=(python3 tests/guest/watchdog.py)
+failed=0
+ok() { echo "ok - kms ($label): $*"; }
+bad() { echo "not ok - kms ($label): $*"; failed=1; }
+indent() { sed 's/^/    | /'; }
+colours() { identify -format '%k' "$1" 2>/dev/null || echo 0; } # distinct colours of an image
+# screendump NAME: a picture of the display in $out/NAME.png; prints the host's answer as a comment
+screendump() {
+	local answer
+	answer=$(scripts/guest/screendump "$1" 2>&1)
+	echo "# $1: $answer"
+	[ -s "$out/$1.png" ]
+}
+
+card=
+for c in /sys/class/drm/card[0-9]*; do
+	[ -e "$c/device/driver" ] || continue
+	case "$(readlink "$c/device/driver")" in */"$driver") card=/dev/dri/${c##*/} ;; esac
+done
+# The DRM device hangs off the virtio device (both drivers): its driver link names the virtio driver.
+[ -n "$card" ] || card=$(ls /dev/dri/card* 2>/dev/null | head -n1)
+if [ -z "$card" ] || [ ! -e "$card" ]; then
+	bad "no card node (the driver registered no KMS device)"
+	exit 1
+fi
+echo "# card node $card"
+
+# ---- the console --------------------------------------------------------------------------------
+# The fbdev console's line in the kernel log ("fb0: virtio_gpudrmfb frame buffer device"; the guest
+# kernel has no /dev/fb or /proc/fb: CONFIG_FB_DEVICE is off).
+fbline=$(dmesg | grep -m1 -E 'fb0: .*drmfb frame buffer device' | sed 's/^\[[^]]*\] //')
+if [ -n "$fbline" ]; then ok "the kernel's console is on the driver's fbdev ($fbline)"
+else bad "no DRM fbdev frame buffer device in the kernel log"; fi
+if dmesg | grep -qs 'switching to colour frame buffer device'; then ok "fbcon took over the display ($(dmesg | grep -m1 'frame buffer device' | sed 's/^\[[^]]*\] //'))"
+else bad "the kernel log does not show fbcon on a frame buffer device"; fi
+# A full screen of text, so the picture is not mostly black.
+{
+	printf '\033[2J\033[H'
+	# the same text on both drivers: tests/vm/kms.sh compares the two pictures
+	for i in $(seq 40); do printf 'pvgpu console check %02d: the quick brown fox jumps over the lazy dog\n' "$i"; done
+} >/dev/tty1 2>/dev/null
+sleep 2
+if screendump console && [ "$(colours "$out/console.png")" -ge 2 ]; then
+	ok "the console's text is on the QEMU display (console.png, $(colours "$out/console.png") colours)"
+else
+	bad "no console text in the screendump"
+fi
+
+# ---- modetest -------------------------------------------------------------------------------------
+# -M: the driver name, which both drivers share (modetest's -D takes a bus id, not a node).
+mt=(modetest -M virtio_gpu)
+"${wd[@]}" --timeout 120 --name "modetest -c" -- "${mt[@]}" -c >/tmp/modetest-c.log 2>&1
+conn=$(awk '$3 == "connected" && $4 == "Virtual-1" { print $1; exit }' /tmp/modetest-c.log)
+[ -n "$conn" ] || conn=$(awk '$3 == "connected" { print $1; exit }' /tmp/modetest-c.log)
+nmodes=$(awk -v c="$conn" '$1 == c { print $NF; exit }' /tmp/modetest-c.log) # "modes" count column
+if [ -n "$conn" ]; then
+	ok "modetest -c: connector $conn connected, $(grep -cE '^  #[0-9]+ ' /tmp/modetest-c.log) modes listed"
+else
+	bad "modetest -c: no connected connector"; indent </tmp/modetest-c.log | head -n 30
+fi
+"${wd[@]}" --timeout 120 --name "modetest -p" -- "${mt[@]}" -p >/tmp/modetest-p.log 2>&1
+crtc=$(awk '/^CRTCs:/ { getline; getline; print $1; exit }' /tmp/modetest-p.log)
+planes=$(awk '/^Planes:/ { p = 1; next } p && /^[0-9]+\t/ { n++ } END { print n + 0 }' /tmp/modetest-p.log)
+if [ -n "$crtc" ] && [ "$planes" -ge 2 ]; then
+	ok "modetest -p: CRTC $crtc, $planes planes (primary and cursor)"
+else
+	bad "modetest -p: CRTC '${crtc:-none}', $planes planes"; indent </tmp/modetest-p.log | head -n 30
+fi
+: "$nmodes"
+
+# The pattern, held while the screendump is taken (modetest waits for a key on its stdin: a pipe that
+# stays open until we are done), then page flips at vblank (-v) with the cursor (-C).
+if [ -n "$conn" ] && [ -n "$crtc" ]; then
+	mode=1024x768
+	rm -f /tmp/modetest.go
+	( for _ in $(seq 600); do [ -e /tmp/modetest.go ] && break; sleep 0.1; done ) |
+		"${mt[@]}" -s "$conn@$crtc:$mode" >/tmp/modetest-s.log 2>&1 &
+	mpid=$!
+	sleep 4
+	if kill -0 $mpid 2>/dev/null && screendump modetest; then
+		n=$(colours "$out/modetest.png")
+		size=$(identify -format '%wx%h' "$out/modetest.png" 2>/dev/null)
+		if [ "$size" = "$mode" ] && [ "$n" -ge 8 ]; then
+			ok "modetest -s $conn@$crtc:$mode: the test pattern is on the display (modetest.png, $size, $n colours)"
+		else
+			bad "modetest -s: the screendump is $size with $n colours, not the $mode pattern"
+		fi
+	else
+		bad "modetest -s $conn@$crtc:$mode did not hold the mode (ended early or no screendump)"
+		indent </tmp/modetest-s.log | tail -n 20
+	fi
+	touch /tmp/modetest.go
+	wait $mpid
+	st=$?
+	[ $st = 0 ] && ok "modetest -s ended cleanly" || { bad "modetest -s exited $st"; indent </tmp/modetest-s.log | tail -n 20; }
+
+	rm -f /tmp/modetest.go
+	( sleep 12; touch /tmp/modetest.go ) &
+	( for _ in $(seq 600); do [ -e /tmp/modetest.go ] && break; sleep 0.1; done ) |
+		"${wd[@]}" --timeout 120 --name "modetest -v -C" -- "${mt[@]}" -s "$conn@$crtc:$mode" -v -C \
+		>/tmp/modetest-v.log 2>&1
+	st=$?
+	hz=$(sed -n 's/^freq: \([0-9.]*\)Hz.*/\1/p' /tmp/modetest-v.log | tail -n 1)
+	if [ $st = 0 ] && [ -n "$hz" ] && awk -v h="$hz" 'BEGIN { exit !(h >= 5) }'; then
+		ok "modetest -v -C: page flips at vblank, $hz flips/s, with the cursor moving"
+	else
+		bad "modetest -v -C: status $st, flip rate '${hz:-none}'"; indent </tmp/modetest-v.log | tail -n 20
+	fi
+fi
+
+# ---- kms_atomic -----------------------------------------------------------------------------------
+ka=build/tests/kms/kms_atomic
+if [ -x $ka ]; then
+	rm -f /tmp/kms.hold
+	"${wd[@]}" --timeout 300 --name "kms_atomic" -- $ka --card "$card" --hold-file /tmp/kms.hold \
+		>/tmp/kms_atomic.log 2>&1 &
+	kpid=$!
+	for _ in $(seq 1200); do [ -e /tmp/kms.hold ] && break; kill -0 $kpid 2>/dev/null || break; sleep 0.1; done
+	if [ -e /tmp/kms.hold ]; then
+		sleep 1
+		if screendump quadrants && python3 tests/guest/quadrants.py "$out/quadrants.png" >/tmp/quadrants.log 2>&1; then
+			ok "kms_atomic's last frame is on the display: $(cat /tmp/quadrants.log)"
+		else
+			bad "kms_atomic's four quadrants are not in the screendump"; indent </tmp/quadrants.log
+		fi
+		rm -f /tmp/kms.hold
+	fi
+	wait $kpid
+	st=$?
+	sed -E "s/^(not )?ok - kms: /\1ok - kms ($label): /" /tmp/kms_atomic.log | grep -E '^(ok|not ok|#)'
+	grep -q '^not ok' /tmp/kms_atomic.log && failed=1
+	[ $st = 0 ] || [ $st = 1 ] || { bad "kms_atomic exited $st"; indent </tmp/kms_atomic.log | tail -n 20; }
+else
+	bad "$ka is not built (make build)"
+fi
+
+# ---- the console again ----------------------------------------------------------------------------
+printf '\033[2J\033[Hthe console is back after the display clients\n' >/dev/tty1 2>/dev/null
+sleep 2
+if screendump console-after && [ "$(colours "$out/console-after.png")" -ge 2 ]; then
+	ok "the console is back on the display after the clients exit (console-after.png)"
+else
+	bad "the console did not come back"
+fi
+exit $failed
