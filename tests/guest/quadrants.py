@@ -16,9 +16,12 @@ def read_ppm(path):
     data = subprocess.run(["convert", path, "-depth", "8", "ppm:-"], capture_output=True, check=True,
                           timeout=60).stdout
     fields, pos = [], 0
-    while len(fields) < 4:  # magic, width, height, maxval; '#' comments are not written by convert
+    while len(fields) < 4:  # magic, width, height, maxval; '#' comments (QEMU writes one) skipped
         while data[pos:pos + 1].isspace():
             pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos)
+            continue
         end = pos
         while not data[end:end + 1].isspace():
             end += 1
