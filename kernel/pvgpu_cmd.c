@@ -554,14 +554,11 @@ int pvgpu_cmd_transfer_2d(struct pvgpu_device *pvdev, struct pvgpu_bo *bo,
 				0, GFP_KERNEL);
 	if (!vbuf)
 		return -ENOMEM;
-	vbuf->objs = kvmalloc_array(1, sizeof(*vbuf->objs), GFP_KERNEL);
-	if (!vbuf->objs) {
+	ret = pvgpu_vbuf_hold(vbuf, &bo->shmem.base);
+	if (ret) {
 		pvgpu_vbuf_put(pvdev, vbuf);
-		return -ENOMEM;
+		return ret;
 	}
-	drm_gem_object_get(&bo->shmem.base);
-	vbuf->objs[0] = &bo->shmem.base;
-	vbuf->num_objs = 1;
 	pvgpu_encode_transfer_2d(vbuf->cmd, bo->res_id, r, offset);
 	if (!wait)
 		return pvgpu_vq_queue(&pvdev->ctrlq, vbuf);

@@ -482,6 +482,7 @@ void *pvgpu_memdup_user(u64 uptr, size_t size);
 int pvgpu_gem_lookup_array(struct drm_file *file, const u32 *handles,
 			   u32 num, struct drm_gem_object ***out);
 void pvgpu_gem_put_array(struct drm_gem_object **objs, u32 num);
+int pvgpu_vbuf_hold(struct pvgpu_vbuf *vbuf, struct drm_gem_object *obj);
 
 /* ---- pvgpu_ioctl.c ---------------------------------------------------- */
 

@@ -164,8 +164,14 @@ void pvgpu_gem_put_array(struct drm_gem_object **objs, u32 num)
 	kvfree(objs);
 }
 
-/* Keep @obj alive in a command until the host answered it. */
-static int pvgpu_vbuf_hold(struct pvgpu_vbuf *vbuf, struct drm_gem_object *obj)
+/**
+ * pvgpu_vbuf_hold() - keep @obj alive in a command until the host answered it
+ * @vbuf: command without objects yet
+ * @obj: object; a reference is taken
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int pvgpu_vbuf_hold(struct pvgpu_vbuf *vbuf, struct drm_gem_object *obj)
 {
 	vbuf->objs = kvmalloc_array(1, sizeof(*vbuf->objs), GFP_KERNEL);
 	if (!vbuf->objs)
