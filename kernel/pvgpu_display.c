@@ -103,18 +103,24 @@ EXPORT_SYMBOL_IF_KUNIT(pvgpu_display_info_mode);
  * pvgpu_edid_parse() - the EDID of a GET_EDID answer
  * @resp: the answer (little endian size, then up to 1024 bytes)
  *
- * A size beyond the 1024-byte field is clamped to it; a block that fails
- * drm_edid_valid() (header, checksum, version) is dropped.
+ * A size beyond the 1024-byte field is clamped to it. The EDID is the base
+ * block and the extension blocks its byte 126 counts (drm_edid_valid()
+ * wants the exact size); fewer bytes than that is a truncated EDID. A block
+ * that fails drm_edid_valid() (header, checksum, version) is dropped.
  * Return: a new drm_edid (drm_edid_free() it), or NULL for none or invalid.
  */
 const struct drm_edid *pvgpu_edid_parse(const struct virtio_gpu_resp_edid *resp)
 {
 	u32 size = min_t(u32, le32_to_cpu(resp->size), sizeof(resp->edid));
 	const struct drm_edid *edid;
+	u32 need;
 
-	if (!size)
+	if (size < EDID_LENGTH)
 		return NULL;
-	edid = drm_edid_alloc(resp->edid, size);
+	need = (resp->edid[0x7e] + 1) * EDID_LENGTH;
+	if (need > size)
+		return NULL;
+	edid = drm_edid_alloc(resp->edid, need);
 	if (edid && !drm_edid_valid(edid)) {
 		drm_edid_free(edid);
 		return NULL;

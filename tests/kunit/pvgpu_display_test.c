@@ -96,6 +96,13 @@ static void pvgpu_display_test_edid(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, edid);
 	drm_edid_free(edid);
 
+	/* an extension count past what was sent is a truncated EDID */
+	resp->edid[126] = 1;
+	resp->edid[EDID_LENGTH - 1] -= 1;
+	resp->size = cpu_to_le32(EDID_LENGTH);
+	KUNIT_EXPECT_NULL(test, pvgpu_edid_parse(resp));
+	pvgpu_fill_edid(resp->edid);
+
 	/* a broken checksum is dropped */
 	resp->size = cpu_to_le32(EDID_LENGTH);
 	resp->edid[EDID_LENGTH - 1] ^= 0x55;
@@ -285,6 +292,20 @@ struct pvgpu_damage_fixture {
 	struct drm_property_blob *clips;
 };
 
+/*
+ * A plane source in both forms: the 16.16 uapi fields the damage helper
+ * reads (src_x/src_w) and the clipped rectangle the check helper leaves in
+ * src.
+ */
+static void pvgpu_damage_set_src(struct drm_plane_state *s, u32 w, u32 h)
+{
+	s->src_x = 0;
+	s->src_y = 0;
+	s->src_w = w << 16;
+	s->src_h = h << 16;
+	s->src = DRM_RECT_INIT(0, 0, w << 16, h << 16);
+}
+
 static int pvgpu_damage_init(struct kunit *test)
 {
 	struct pvgpu_damage_fixture *f;
@@ -307,8 +328,8 @@ static int pvgpu_damage_init(struct kunit *test)
 	f->old.crtc = f->new.crtc = &pvdev->outputs[0].crtc;
 	f->old.fb = f->new.fb = &f->fb;
 	f->old.visible = f->new.visible = true;
-	f->new.src = DRM_RECT_INIT(0, 0, 1024 << 16, 768 << 16);
-	f->old.src = f->new.src;
+	pvgpu_damage_set_src(&f->new, 1024, 768);
+	pvgpu_damage_set_src(&f->old, 1024, 768);
 	f->clips = kunit_kzalloc(test, sizeof(*f->clips), GFP_KERNEL);
 	if (!f->clips)
 		return -ENOMEM;
@@ -393,7 +414,7 @@ static void pvgpu_damage_test_full_overrides_clips(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, pvgpu_plane_damage(&f->old, &f->new, true, &r));
 	pvgpu_expect_drm_rect(test, &r, 0, 0, 1024, 768);
 	/* a moved source (panning) is a full update too */
-	f->new.src = DRM_RECT_INIT(0, 0, 512 << 16, 384 << 16);
+	pvgpu_damage_set_src(&f->new, 512, 384);
 	KUNIT_ASSERT_TRUE(test, pvgpu_plane_damage(&f->old, &f->new, false, &r));
 	pvgpu_expect_drm_rect(test, &r, 0, 0, 512, 384);
 }
