@@ -7,6 +7,8 @@
 #     the connector (-s) seen in a screendump (modetest.png), the legacy cursor (-C)
 #   - tests/kms/kms_atomic: atomic commits, flip events, out/in fences, damage clips, cursor, and
 #     bad input; its last frame (four quadrants) in a screendump (quadrants.png)
+#   - Mesa's virgl GL (gl device): eglinfo on the render node, kmscube on the card node (kmscube.png)
+#   - weston's DRM backend with the weston-simple-shm client on screen (weston-client.png)
 #   - the console is back after the display clients exit
 # Every case runs under the per-case watchdog (tests/guest/watchdog.py). Screendumps land in $PVGPU_OUT.
 #   kms.sh virtio_gpu|pvgpu gl|2d
@@ -146,9 +148,10 @@ if [ -x $ka ]; then
 	wait $kpid
 	st=$?
 	# What upstream virtio_gpu.ko does not do (no vblank: it sends flip events at once, its vblank
-	# counter does not advance with time; no check of the cursor size) is shown, not counted: the
+	# counter does not advance with time; no check of the cursor size; no check of a framebuffer's
+	# size against its buffer object in virtio_gpu_user_framebuffer_create) is shown, not counted: the
 	# peer is measured, not judged. Anything else failing on it counts.
-	gaps='vblank|sequence increasing|32x32 cursor is refused'
+	gaps='vblank|sequence increasing|32x32 cursor is refused|larger than its buffer'
 	sed -E "s/^(not )?ok - kms: /\1ok - kms ($label): /" /tmp/kms_atomic.log | grep -E '^(ok|not ok|#)' |
 		if [ "$driver" = virtio_gpu ]; then
 			sed -E "/^not ok .*($gaps)/s/^/# upstream virtio_gpu.ko lacks this: /"
@@ -157,6 +160,74 @@ if [ -x $ka ]; then
 	[ $st = 0 ] || [ $st = 1 ] || { bad "kms_atomic exited $st"; indent </tmp/kms_atomic.log | tail -n 20; }
 else
 	bad "$ka is not built (make build)"
+fi
+
+# ---- GL on the card: Mesa's virgl (gl device only) -----------------------------------------------
+# eglinfo names the GL driver on the render node; kmscube draws a rotating cube through GBM and EGL on
+# the card node (DRM master, atomic commits of GBM buffers). Two screendumps a second apart: the cube is
+# drawn (many colours: shading) and it moves (the pictures differ).
+# differing PIXELS between two pictures (ImageMagick compare; a fuzz of 2 % ignores dithering)
+pixels_differ() { compare -metric AE -fuzz 2% "$1" "$2" null: 2>&1 | awk '{ printf "%d", $1 }'; }
+if [ "$gpu" = gl ]; then
+	"${wd[@]}" --timeout 120 --name "eglinfo" -- env EGL_PLATFORM=surfaceless eglinfo -B >/tmp/eglinfo.log 2>&1
+	glr=$(grep -m1 -iE 'OpenGL( core profile)? renderer' /tmp/eglinfo.log | sed 's/^[^:]*: //')
+	if grep -qi virgl <<<"$glr"; then ok "eglinfo: Mesa's virgl GL driver on the render node ($glr)"
+	else bad "eglinfo does not name virgl (renderer '${glr:-none}')"; indent </tmp/eglinfo.log | head -n 20; fi
+	"${wd[@]}" --timeout 240 --name "kmscube" -- kmscube -D "$card" -c 100000 >/tmp/kmscube.log 2>&1 &
+	kcpid=$!
+	sleep 8
+	if kill -0 $kcpid 2>/dev/null && screendump kmscube && sleep 1 && screendump kmscube-2; then
+		n=$(colours "$out/kmscube.png") d=$(pixels_differ "$out/kmscube.png" "$out/kmscube-2.png")
+		if [ "$n" -ge 64 ] && [ "${d:-0}" -ge 1000 ]; then
+			ok "kmscube draws its cube through GBM and EGL (kmscube.png: $n colours; $d pixels moved in a second)"
+		else
+			bad "kmscube: the screendump has $n colours and ${d:-0} pixels moved in a second (not a rotating cube)"
+		fi
+	else
+		bad "kmscube did not keep running (or no screendump)"; indent </tmp/kmscube.log | tail -n 20
+	fi
+	kill -INT $kcpid 2>/dev/null
+	wait $kcpid 2>/dev/null
+	grep -m1 -E 'Using display|frames' /tmp/kmscube.log | sed 's/^/# kmscube: /'
+fi
+
+# ---- weston, the Wayland compositor, on the card ------------------------------------------------------
+# weston's DRM backend (pixman renderer: the same on both devices) under seatd-launch, then the
+# weston-simple-shm client; its window must appear: the picture with the client differs from the
+# desktop without it in at least half of the client's 250x250 window.
+if command -v weston >/dev/null; then
+	export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp/xdg}
+	mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+	rm -f "$XDG_RUNTIME_DIR/pvgpu-wl"*
+	"${wd[@]}" --timeout 240 --name "weston" -- seatd-launch -- weston --backend=drm --renderer=pixman \
+		--continue-without-input --socket=pvgpu-wl --idle-time=0 --log=/tmp/weston.log >/dev/null 2>&1 &
+	wpid=$!
+	for _ in $(seq 300); do [ -S "$XDG_RUNTIME_DIR/pvgpu-wl" ] && break; kill -0 $wpid 2>/dev/null || break; sleep 0.1; done
+	sleep 3
+	if [ -S "$XDG_RUNTIME_DIR/pvgpu-wl" ] && screendump weston; then
+		WAYLAND_DISPLAY=pvgpu-wl weston-simple-shm >/tmp/weston-client.log 2>&1 &
+		cpid=$!
+		sleep 4
+		if kill -0 $cpid 2>/dev/null && screendump weston-client; then
+			d=$(pixels_differ "$out/weston.png" "$out/weston-client.png")
+			if [ "${d:-0}" -ge $((250 * 250 / 2)) ]; then
+				ok "weston --backend=drm shows weston-simple-shm's window (weston-client.png: $d pixels differ from the bare desktop)"
+			else
+				bad "weston: the client's window is not on the display (${d:-0} pixels differ from the bare desktop)"
+			fi
+		else
+			bad "weston-simple-shm did not run on weston"; indent </tmp/weston-client.log | tail -n 10
+		fi
+		kill $cpid 2>/dev/null
+		wait $cpid 2>/dev/null
+	else
+		bad "weston --backend=drm did not start"; indent </tmp/weston.log | tail -n 20
+	fi
+	kill $wpid 2>/dev/null
+	wait $wpid 2>/dev/null
+	grep -m1 -E 'DRM: head|Output .* enabled|using /dev/dri' /tmp/weston.log | sed 's/^\[[^]]*\] */# weston: /'
+else
+	bad "weston is not in the root (scripts/packages.txt)"
 fi
 
 # ---- the console again ----------------------------------------------------------------------------
