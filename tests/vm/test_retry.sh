@@ -123,6 +123,17 @@ t_expect "guest-cpus: a vector in service and pending again is a stuck interrupt
 	eval '[ "$(python3 scripts/guest-cpus --stuck "$T_LOG/lapic-stuck.txt")" = 236 ] &&
 		[ "$(python3 scripts/guest-cpus --stuck "$T_LOG/lapic-ok.txt")" = none ]'
 
+# A vCPU halted with interrupts on and the timer vector in service (its end of interrupt lost, nothing
+# pending again) is stuck too; one halted with interrupts off inside the reboot IPI's handler (panic's
+# stop of the other CPUs) is not.
+printf 'LVTT\t 0x000000ec active-hi edge                 one-shot     Fixed  (vec 236)\nISR\t 236\nIRR\t (none)\nAPR 0x00 TPR 0x00 PPR 0xe0\n' >"$T_LOG/lapic-eoi-lost.txt"
+printf 'LVTT\t 0x000000ec active-hi edge                 one-shot     Fixed  (vec 236)\nISR\t 248\nIRR\t (none)\nAPR 0x00 TPR 0x00 PPR 0xf0\n' >"$T_LOG/lapic-stopped.txt"
+t_expect "guest-cpus: a vector in service on a vCPU halted with interrupts on is stuck; the stop IPI's halt (interrupts off) is not" \
+	"eoi lost: $(python3 scripts/guest-cpus --stuck "$T_LOG/lapic-eoi-lost.txt" --interrupts-on), stopped: $(python3 scripts/guest-cpus --stuck "$T_LOG/lapic-stopped.txt")" \
+	eval '[ "$(python3 scripts/guest-cpus --stuck "$T_LOG/lapic-eoi-lost.txt" --interrupts-on)" = 236 ] &&
+		[ "$(python3 scripts/guest-cpus --stuck "$T_LOG/lapic-stopped.txt")" = none ] &&
+		[ "$(python3 scripts/guest-cpus --stuck "$T_LOG/lapic-ok.txt" --interrupts-on)" = none ]'
+
 scenario qemu-crash-twice
 boot 1 120 </dev/null
 boot 2 120 </dev/null
