@@ -240,8 +240,9 @@ def _write_case(name):
             pass
 
 
-def run_case(cmd, timeout, name, env=None, cwd=None, diag_file=None):
-    """Run cmd (argv list) with its output captured, for at most timeout seconds. On an overrun: diagnose,
+def run_case(cmd, timeout, name, env=None, cwd=None, diag_file=None, stdin=subprocess.DEVNULL):
+    """Run cmd (argv list) with its output captured, for at most timeout seconds; its input is
+    /dev/null unless stdin (a file object or descriptor) is given. On an overrun: diagnose,
     SIGKILL the case's process group, wait KILL_GRACE s, abandon it if it still lives. Leftover processes
     of a case that ended are killed too. Returns a Result; when diag_file is given the full diagnosis is
     written there."""
@@ -249,7 +250,7 @@ def run_case(cmd, timeout, name, env=None, cwd=None, diag_file=None):
     start = time.monotonic()
     with tempfile.TemporaryFile() as out:
         try:
-            p = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
+            p = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=stdin, stdout=out,
                                  stderr=subprocess.STDOUT, start_new_session=True)
         except OSError as e:
             return Result(-1, str(e), 0.0)
@@ -304,13 +305,17 @@ def main():
     ap.add_argument("--timeout", type=float, required=True)
     ap.add_argument("--name", required=True)
     ap.add_argument("--diag", default=None)
+    ap.add_argument("--stdin", action="store_true",
+                    help="the case reads this runner's input (clients that end when it closes: "
+                         "modetest, kmscube); /dev/null otherwise")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd[:1] == ["--"] else a.cmd
     if not cmd:
         ap.error("no command")
     diag_file = a.diag or default_diag_file(a.name)
-    r = run_case(cmd, a.timeout, a.name, diag_file=diag_file)
+    r = run_case(cmd, a.timeout, a.name, diag_file=diag_file,
+                 stdin=sys.stdin if a.stdin else subprocess.DEVNULL)
     sys.stdout.write(r.output)
     if not r.overran:
         return r.status if r.status >= 0 else 128 - r.status
