@@ -174,12 +174,19 @@ if [ "$gpu" = gl ]; then
 	if grep -qi virgl <<<"$glr"; then ok "eglinfo: Mesa's virgl GL driver on the render node ($glr)"
 	else bad "eglinfo does not name virgl (renderer '${glr:-none}')"; indent </tmp/eglinfo.log | head -n 20; fi
 	# kmscube ends when its stdin becomes readable ("user interrupted!"): a pipe held open until the
-	# pictures are taken, then closed. Its first frame comes after about 8 s under TCG (shaders).
+	# pictures are taken, then closed.
 	rm -f /tmp/kmscube.stop
 	( for _ in $(seq 900); do [ -e /tmp/kmscube.stop ] && break; sleep 0.1; done ) |
 		"${wd[@]}" --stdin --timeout 240 --name "kmscube" -- kmscube -D "$card" >/tmp/kmscube.log 2>&1 &
 	kcpid=$!
-	sleep 14
+	# The first frame comes after 8-20 s under TCG (shader compiles on the host's llvmpipe): look until
+	# the picture is no longer the console (up to 60 s), then once more a second later.
+	sleep 6
+	for _ in $(seq 12); do
+		kill -0 $kcpid 2>/dev/null && screendump kmscube >/dev/null || break
+		[ "$(colours "$out/kmscube.png")" -ge 64 ] && break
+		sleep 4
+	done
 	if kill -0 $kcpid 2>/dev/null && screendump kmscube && sleep 1 && screendump kmscube-2; then
 		n=$(colours "$out/kmscube.png") d=$(pixels_differ "$out/kmscube.png" "$out/kmscube-2.png")
 		if [ "$n" -ge 64 ] && [ "${d:-0}" -ge 1000 ]; then
