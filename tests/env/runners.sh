@@ -60,8 +60,8 @@ t_expect "vm: a wedged guest is ended early (123), naming the case it was runnin
 	eval '[ $T_STATUS = 123 ] && [ $T_SECONDS -lt 240 ] && grep -q "WEDGED.*while running: runners: wedging case" "$T_OUT"'
 # Every process stopped, both vCPUs idle: QEMU's registers, symbolized, put them in the idle loop.
 t_expect "vm: a wedged guest's diagnosis says where each vCPU is, by guest kernel function" \
-	"wanted 'cpu 0 (...): halted|running, CPL 0, rip 0x... FUNCTION+0x...' in diag/wedge-host.txt" \
-	eval 'grep -qE "^cpu 0 \(thread [0-9]+\): (halted|running), CPL 0, rip 0x[0-9a-f]+ [A-Za-z_][A-Za-z0-9_.]*\+0x" "$T_LOG"/wedge/diag/wedge-host.txt'
+	"wanted 'cpu 0 (...): halted|running, interrupts on|off, CPL 0, rip 0x... FUNCTION+0x...' in diag/wedge-host.txt" \
+	eval 'grep -qE "^cpu 0 \(thread [0-9]+\): (halted|running), interrupts (on|off), CPL 0, rip 0x[0-9a-f]+ [A-Za-z_][A-Za-z0-9_.]*\+0x" "$T_LOG"/wedge/diag/wedge-host.txt'
 
 sleep 1
 left=$(leftovers)
