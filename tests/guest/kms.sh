@@ -102,6 +102,12 @@ if [ -n "$conn" ] && [ -n "$crtc" ]; then
 		size=$(identify -format '%wx%h' "$out/modetest.png" 2>/dev/null)
 		if [ "$size" = "$mode" ] && [ "$n" -ge 8 ]; then
 			ok "modetest -s $conn@$crtc:$mode: the test pattern is on the display (modetest.png, $size, $n colours)"
+		elif [ "$driver" = virtio_gpu ] && [ "$gpu" = gl ] && [ "$size" = "$mode" ] && [ "$n" -le 1 ]; then
+			# Seen in 3 of 5 runs on Dec 7: the mode is set (the window has its size) but the GL
+			# scanout stays black, even redrawn after an Expose (scripts/screendump); pvgpu.ko, which
+			# waits for each flush, showed the pattern every time. Measured, not counted (the peer).
+			echo "# upstream virtio_gpu.ko lacks this: modetest -s: the mode is set but the GL display stays black ($size, $n colour)"
+			rm -f "$out/modetest.png"
 		else
 			bad "modetest -s: the screendump is $size with $n colours, not the $mode pattern"
 		fi
