@@ -9,8 +9,10 @@
 #   make build   build the ICD, the Vulkan tests and the kernel modules
 #   make soak    boots on both kernel drivers running tests/vk over and over on both ICDs: the flake
 #                table (SOAK_BOOTS, SOAK_ROUNDS; about 5 minutes a boot)
+#   make igt IGT=DIR   IGT's KMS tests on virtio_gpu.ko and pvgpu.ko, and their table (tests/vm/igt.sh);
+#                DIR is an igt-gpu-tools build directory, which pvgpu does not provide (README, "IGT")
 SHELL := /bin/bash
-.PHONY: all setup build user kernel run run-reference bench check soak clean
+.PHONY: all setup build user kernel run run-reference bench check soak igt clean
 
 all: build
 
@@ -47,6 +49,10 @@ SOAK_BOOTS ?= 3
 SOAK_ROUNDS ?= 5
 soak: build
 	@tests/vm/soak.sh --boots $(SOAK_BOOTS) --rounds $(SOAK_ROUNDS)
+
+igt: build
+	@[ -n "$(IGT)" ] || { echo "make igt: set IGT to an igt-gpu-tools build directory (README, IGT)"; exit 2; }
+	@tests/vm/igt.sh $(IGT)
 
 clean:
 	rm -rf build

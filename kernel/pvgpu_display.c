@@ -214,9 +214,37 @@ static enum hrtimer_restart pvgpu_vblank_fire(struct hrtimer *timer)
 	/* Pairs with the WRITE_ONCE()s in enable/disable_vblank. */
 	if (!READ_ONCE(output->vblank_on))
 		return HRTIMER_NORESTART;
-	drm_crtc_handle_vblank(&output->crtc);
+	/*
+	 * Forward first: pvgpu_crtc_get_vblank_timestamp() reads this
+	 * vblank's due time as one period before the new expiry.
+	 */
 	hrtimer_forward_now(timer, output->period_ns);
+	drm_crtc_handle_vblank(&output->crtc);
 	return HRTIMER_RESTART;
+}
+
+/*
+ * A vblank's time is when the timer was due, not when its handler ran: a
+ * guest under TCG runs the handler milliseconds late at times, and clients
+ * (IGT's kms_flip and kms_vblank, compositors pacing frames) measure the
+ * frame time from these stamps. The handler has forwarded the timer, so
+ * the current vblank was due one period before the expiry. vkms' idiom
+ * (vkms_get_vblank_timestamp(), drivers/gpu/drm/vkms/vkms_crtc.c).
+ */
+static bool pvgpu_crtc_get_vblank_timestamp(struct drm_crtc *crtc,
+					    int *max_error, ktime_t *vblank_time,
+					    bool in_vblank_irq)
+{
+	struct pvgpu_output *output = crtc_to_output(crtc);
+	struct drm_vblank_crtc *vblank = drm_crtc_vblank_crtc(crtc);
+
+	if (!READ_ONCE(vblank->enabled)) {
+		*vblank_time = ktime_get();
+		return true;
+	}
+	*vblank_time = ktime_sub(hrtimer_get_expires(&output->vblank_timer),
+				 output->period_ns);
+	return true;
 }
 
 static int pvgpu_crtc_enable_vblank(struct drm_crtc *crtc)
@@ -253,6 +281,7 @@ static const struct drm_crtc_funcs pvgpu_crtc_funcs = {
 	.atomic_destroy_state = drm_atomic_helper_crtc_destroy_state,
 	.enable_vblank = pvgpu_crtc_enable_vblank,
 	.disable_vblank = pvgpu_crtc_disable_vblank,
+	.get_vblank_timestamp = pvgpu_crtc_get_vblank_timestamp,
 };
 
 static enum drm_mode_status

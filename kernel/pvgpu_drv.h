@@ -313,6 +313,8 @@ struct pvgpu_vbuf *pvgpu_vbuf_alloc(u32 cmd_size, u32 resp_size, gfp_t gfp);
 void pvgpu_vbuf_put(struct pvgpu_device *pvdev, struct pvgpu_vbuf *vbuf);
 int pvgpu_vq_queue(struct pvgpu_vq *q, struct pvgpu_vbuf *vbuf);
 void pvgpu_vq_kick(struct pvgpu_vq *q);
+int pvgpu_vq_queue_panic(struct pvgpu_vq *q, struct pvgpu_vbuf *vbuf);
+void pvgpu_vq_kick_panic(struct pvgpu_vq *q);
 int pvgpu_vq_send_sync(struct pvgpu_vq *q, struct pvgpu_vbuf *vbuf);
 unsigned int pvgpu_vq_reap(struct pvgpu_vq *q);
 void pvgpu_vq_callback(struct virtqueue *vq);
@@ -602,6 +604,16 @@ connector_to_output(struct drm_connector *connector)
 }
 
 int pvgpu_display_init(struct pvgpu_device *pvdev);
+
+/* ---- pvgpu_panic.c ---------------------------------------------------- */
+
+struct drm_scanout_buffer;
+struct pvgpu_panic;
+struct pvgpu_panic *pvgpu_panic_alloc(struct pvgpu_device *pvdev);
+int pvgpu_panic_scanout_buffer(struct drm_plane *plane,
+			       struct drm_scanout_buffer *sb);
+void pvgpu_panic_show(struct pvgpu_device *pvdev, struct pvgpu_panic *panic,
+		      struct drm_framebuffer *fb);
 void pvgpu_display_fini(struct pvgpu_device *pvdev);
 void pvgpu_display_refresh(struct pvgpu_device *pvdev, bool notify);
 u32 pvgpu_format_to_virtio(u32 drm_format);

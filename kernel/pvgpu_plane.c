@@ -9,7 +9,8 @@
  * damaged rectangle, waiting for the host's answer so that the page flip
  * completes only once the host shows the new contents. The cursor plane
  * uploads its 64x64 image and sends UPDATE_CURSOR, or MOVE_CURSOR when only
- * the position changed, on the cursor queue.
+ * the position changed, on the cursor queue. The primary plane also offers
+ * the panic screen its buffer (pvgpu_panic.c).
  *
  * Follows upstream drivers/gpu/drm/virtio/virtgpu_plane.c (6.12).
  */
@@ -44,10 +45,12 @@ static const u32 pvgpu_cursor_formats[] = {
  * struct pvgpu_plane - a plane and the scanout it belongs to
  * @base: the DRM plane
  * @index: scanout id
+ * @panic: the panic screen's commands (primary planes; NULL without)
  */
 struct pvgpu_plane {
 	struct drm_plane base;
 	u32 index;
+	struct pvgpu_panic *panic;
 };
 
 static inline struct pvgpu_plane *to_pvgpu_plane(struct drm_plane *plane)
@@ -234,9 +237,18 @@ static void pvgpu_cursor_update(struct drm_plane *plane,
 			 new->hotspot_x, new->hotspot_y);
 }
 
+/* drm_panic drew into the buffer pvgpu_panic_scanout_buffer() gave it. */
+static void pvgpu_primary_panic_flush(struct drm_plane *plane)
+{
+	pvgpu_panic_show(to_pvgpu(plane->dev), to_pvgpu_plane(plane)->panic,
+			 plane->state->fb);
+}
+
 static const struct drm_plane_helper_funcs pvgpu_primary_helper_funcs = {
 	.atomic_check = pvgpu_plane_atomic_check,
 	.atomic_update = pvgpu_primary_update,
+	.get_scanout_buffer = pvgpu_panic_scanout_buffer,
+	.panic_flush = pvgpu_primary_panic_flush,
 };
 
 static const struct drm_plane_helper_funcs pvgpu_cursor_helper_funcs = {
@@ -284,6 +296,7 @@ struct drm_plane *pvgpu_plane_create(struct pvgpu_device *pvdev,
 	} else {
 		drm_plane_helper_add(&p->base, &pvgpu_primary_helper_funcs);
 		drm_plane_enable_fb_damage_clips(&p->base);
+		p->panic = pvgpu_panic_alloc(pvdev);
 	}
 	return &p->base;
 }

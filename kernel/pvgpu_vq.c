@@ -350,6 +350,60 @@ void pvgpu_vq_kick(struct pvgpu_vq *q)
 	drm_dev_exit(idx);
 }
 
+/**
+ * pvgpu_vq_queue_panic() - add a command without locking, sleeping or waiting
+ * @q: queue
+ * @vbuf: command without data, fence or objects; the caller holds the
+ *	  reference the answer drops
+ *
+ * For the panic screen (pvgpu_panic.c): a CPU the panic stopped may hold
+ * the queue lock for ever, so it is only tried; a full ring is not waited
+ * for. No kick: pvgpu_vq_kick_panic() after the last command.
+ * Return: 0; -EBUSY when the lock is taken or the ring has no room,
+ * -ENODEV when the device is gone, or virtqueue_add_sgs()'s error.
+ */
+int pvgpu_vq_queue_panic(struct pvgpu_vq *q, struct pvgpu_vbuf *vbuf)
+{
+	struct scatterlist cmd_sg, resp_sg;
+	struct scatterlist *sgs[2] = { &cmd_sg, &resp_sg };
+	unsigned long flags;
+	int ret;
+
+	sg_init_one(&cmd_sg, vbuf->cmd, vbuf->cmd_size);
+	sg_init_one(&resp_sg, vbuf->resp, vbuf->resp_size);
+	/* q->lock serialises virtqueue_*() calls, as in pvgpu_vq_queue(). */
+	if (!spin_trylock_irqsave(&q->lock, flags))
+		return -EBUSY;
+	if (!q->vq)		/* device gone (pvgpu_vq_drain()) */
+		ret = -ENODEV;
+	else if (q->vq->num_free < 2)
+		ret = -EBUSY;
+	else
+		ret = virtqueue_add_sgs(q->vq, sgs, 1, 1, vbuf, GFP_ATOMIC);
+	spin_unlock_irqrestore(&q->lock, flags);
+	return ret;
+}
+
+/**
+ * pvgpu_vq_kick_panic() - notify the device without waiting for the lock
+ * @q: queue
+ *
+ * Panic context; does nothing when the queue lock is taken.
+ */
+void pvgpu_vq_kick_panic(struct pvgpu_vq *q)
+{
+	unsigned long flags;
+	bool notify;
+
+	if (!spin_trylock_irqsave(&q->lock, flags))
+		return;
+	/* q->lock: virtqueue_kick_prepare() against the other queue users. */
+	notify = q->vq && virtqueue_kick_prepare(q->vq);
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (notify)
+		virtqueue_notify(q->vq);
+}
+
 /* pvgpu_poll() probes for a synchronous command. */
 struct pvgpu_sync_wait {
 	struct pvgpu_vq *q;

@@ -257,4 +257,56 @@ if screendump console-after && [ "$(colours "$out/console-after.png")" -ge 2 ]; 
 else
 	bad "the console did not come back"
 fi
+
+# ---- the panic screen (drm_panic) -----------------------------------------------------------------
+# CONFIG_DRM_PANIC_DEBUG's trigger draws the panic screen on a plane exactly as a panic does
+# (get_scanout_buffer, the drawing, panic_flush), without killing the guest. The console's buffer is
+# the one the kernel can draw into; the picture must differ from the console's.
+if [ ! -e /sys/module/drm/parameters/panic_screen ]; then
+	echo "ok - kms ($label): the panic screen # SKIP the kernel has no CONFIG_DRM_PANIC"
+else
+	mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
+	trigger=
+	for d in /sys/kernel/debug/dri/*; do
+		[ -e "$d/drm_panic_plane_0" ] && [ "$(cat "$d/name" 2>/dev/null | cut -d' ' -f1)" = virtio_gpu ] &&
+			trigger=$d/drm_panic_plane_0 && break
+	done
+	if [ -z "$trigger" ] && [ "$driver" = virtio_gpu ]; then
+		echo "# upstream virtio_gpu.ko lacks this: no drm_panic support in 6.12 (no plane registered with drm_panic)"
+	elif [ -z "$trigger" ]; then
+		bad "no plane registered with drm_panic (no dri/*/drm_panic_plane_0 in debugfs)"
+	else
+		echo 1 >"$trigger"
+		sleep 2
+		if screendump panic; then
+			diff=$(compare -metric AE "$out/console-after.png" "$out/panic.png" null: 2>&1 | cut -d' ' -f1)
+			n=$(colours "$out/panic.png")
+			if [ "${diff%.*}" -ge 10000 ] 2>/dev/null && [ "$n" -ge 2 ]; then
+				ok "drm_panic draws the panic screen on the console's plane (panic.png, ${diff%.*} pixels differ from the console, $n colours)"
+			else
+				bad "the panic screen is not on the display (panic.png: ${diff:-?} pixels differ from the console, $n colours)"
+			fi
+		else
+			bad "no screendump of the panic screen"
+		fi
+		dmesg | grep -E 'WARNING|BUG' | tail -n 5 | indent
+		printf '\033[2J\033[Hthe console after the panic screen\n' >/dev/tty1 2>/dev/null
+	fi
+fi
+
+# ---- hotplug: the display changes size ------------------------------------------------------------
+# QEMU passes a new window size to the GPU as the preferred mode and raises the display event: the
+# driver must re-read the display, tell user space (a drm hotplug uevent) and list the new mode first.
+log=$("${wd[@]}" --timeout 120 --name hotplug -- python3 tests/guest/hotplug.py "$card" 800 600 2>&1)
+st=$?
+echo "$log" | grep -E '^#' || true
+while IFS= read -r line; do
+	case "$line" in
+	"ok - hotplug: "*) ok "${line#ok - hotplug: }" ;;
+	"not ok - hotplug: "*)
+		if [ "$driver" = virtio_gpu ]; then echo "# upstream virtio_gpu.ko lacks this: ${line#not ok - hotplug: }"
+		else bad "${line#not ok - hotplug: }"; fi ;;
+	esac
+done <<<"$log"
+[ $st = 0 ] || [ "$driver" = virtio_gpu ] || echo "$log" | grep -vE '^(ok|not ok|#)' | indent
 exit $failed
