@@ -45,6 +45,11 @@ result_of() {
 	esac
 }
 
+# the result of a whole process from its exit status (IGT's exit codes above, the watchdog's 124/125)
+result_of_exit() {
+	case $1 in 0) echo pass ;; 77) echo skip ;; 98) echo fail ;; 124 | 125) echo timeout ;; *) echo crash ;; esac
+}
+
 # A binary runs all its subtests in one process (an IGT start costs seconds under TCG), bounded by
 # PVGPU_IGT_TIMEOUT per subtest and PVGPU_IGT_BINARY_TIMEOUT (default 1200 s) in all; the subtests a hang or crash left without a result then run one by
 # one, each with that bound.
@@ -77,7 +82,7 @@ for t in "${tests[@]}"; do
 		"$bin" "${args[@]}" 2>&1)
 	rc=$?
 	if [ "${run[0]}" = - ]; then
-		case $rc in 0) res=pass ;; 77) res=skip ;; 98) res=fail ;; 124 | 125) res=timeout ;; *) res=crash ;; esac
+		res=$(result_of_exit $rc)
 		record "$t" - "$res" 0 "(exit $rc)"
 		got[-]=1
 	fi
@@ -101,7 +106,7 @@ for t in "${tests[@]}"; do
 			"$bin" --run-subtest "$s" 2>&1)
 		rc=$?
 		secs=$(awk -v a="$start" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
-		case $rc in 0) res=pass ;; 77) res=skip ;; 98) res=fail ;; 124 | 125) res=timeout ;; *) res=crash ;; esac
+		res=$(result_of_exit $rc)
 		record "$t" "$s" "$res" "$secs" "(alone, exit $rc) $(echo "$log" | grep -m1 -E 'CRITICAL|Test requirement|overran' | cut -c1-150)"
 	done
 	unset got
