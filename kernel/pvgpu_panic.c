@@ -70,8 +70,10 @@ struct pvgpu_panic *pvgpu_panic_alloc(struct pvgpu_device *pvdev)
 	panic->flush = pvgpu_vbuf_alloc(sizeof(struct virtio_gpu_resource_flush),
 					0, GFP_KERNEL);
 	if (!panic->transfer || !panic->flush) {
-		kfree(panic->transfer);
-		kfree(panic->flush);
+		if (panic->transfer)
+			pvgpu_vbuf_put(NULL, panic->transfer);
+		if (panic->flush)
+			pvgpu_vbuf_put(NULL, panic->flush);
 		return NULL;
 	}
 	if (drmm_add_action_or_reset(&pvdev->drm, pvgpu_panic_release, panic))
