@@ -297,9 +297,28 @@ static void pvgpu_crtc_atomic_enable(struct drm_crtc *crtc,
 	drm_crtc_vblank_on(crtc);
 }
 
+/*
+ * A display goes dark at the end of the frame it is scanning out, so the
+ * commit that turns the CRTC off completes, and its event goes out (from
+ * pvgpu_crtc_atomic_flush(), which runs after this), at the next simulated
+ * vblank, as on hardware: a client that polls right after a non-blocking
+ * disable finds no event yet (IGT's kms_cursor_legacy
+ * nonblocking-modeset-vs-cursor-atomic checks this). The wait is bounded;
+ * past it the CRTC goes off anyway.
+ */
+#define PVGPU_DISABLE_WAIT_MS 100
+
 static void pvgpu_crtc_atomic_disable(struct drm_crtc *crtc,
 				      struct drm_atomic_state *state)
 {
+	if (drm_crtc_vblank_get(crtc) == 0) {
+		u64 seq = drm_crtc_vblank_count(crtc);
+
+		wait_event_timeout(*drm_crtc_vblank_waitqueue(crtc),
+				   drm_crtc_vblank_count(crtc) != seq,
+				   msecs_to_jiffies(PVGPU_DISABLE_WAIT_MS));
+		drm_crtc_vblank_put(crtc);
+	}
 	drm_crtc_vblank_off(crtc);
 }
 
