@@ -38,7 +38,7 @@ static const char *const pvk_passthrough_extensions[] = {
    "VK_KHR_timeline_semaphore", "VK_KHR_uniform_buffer_standard_layout", "VK_KHR_vulkan_memory_model",
    "VK_EXT_descriptor_indexing", "VK_EXT_host_query_reset", "VK_EXT_sampler_filter_minmax",
    "VK_EXT_scalar_block_layout", "VK_EXT_separate_stencil_usage", "VK_EXT_shader_viewport_index_layer",
-   /* promoted to 1.3 (VK_KHR_synchronization2 is decided in pvk_physical_device_init_extensions) */
+   /* promoted to 1.3 (VK_KHR_synchronization2 is set in pvk_physical_device_init_extensions) */
    "VK_KHR_copy_commands2", "VK_KHR_dynamic_rendering", "VK_KHR_format_feature_flags2",
    "VK_KHR_maintenance4", "VK_KHR_shader_integer_dot_product", "VK_KHR_shader_non_semantic_info",
    "VK_KHR_shader_terminate_invocation", "VK_KHR_zero_initialize_workgroup_memory",
@@ -50,7 +50,8 @@ static const char *const pvk_passthrough_extensions[] = {
    /* KHR */
    "VK_KHR_fragment_shading_rate", "VK_KHR_maintenance5", "VK_KHR_pipeline_library",
    "VK_KHR_push_descriptor", "VK_KHR_shader_clock", "VK_KHR_shader_expect_assume",
-   /* EXT */
+   /* EXT (VK_EXT_memory_budget: the budget is asked for on every call, not cached) */
+   "VK_EXT_memory_budget",
    "VK_EXT_attachment_feedback_loop_layout", "VK_EXT_border_color_swizzle", "VK_EXT_calibrated_timestamps",
    "VK_EXT_color_write_enable", "VK_EXT_conditional_rendering", "VK_EXT_conservative_rasterization",
    "VK_EXT_custom_border_color", "VK_EXT_depth_clip_control", "VK_EXT_depth_clip_enable",
@@ -73,6 +74,7 @@ static const char *const pvk_native_extensions[] = {
    "VK_EXT_physical_device_drm", /* from the transport (render node numbers) */
    "VK_EXT_tooling_info",        /* pvk is not a tool and loads none */
    "VK_KHR_swapchain",           /* pvk's WSI (pvk_wsi.c): presents by a CPU copy */
+   "VK_KHR_map_memory2",         /* pvk_MapMemory2/pvk_UnmapMemory2: maps are the guest's */
 };
 
 static int32_t
@@ -127,25 +129,6 @@ pvk_physical_device_init_renderer_extensions(struct pvk_physical_device *pdev)
    return VK_SUCCESS;
 }
 
-/* Can a renderer-side semaphore import a sync file? (needed to advertise VK_KHR_synchronization2) */
-static bool
-pvk_physical_device_semaphore_sync_fd_importable(struct pvk_physical_device *pdev)
-{
-   if (!pdev->renderer_extensions[pvk_ext("VK_KHR_external_semaphore_fd")] ||
-       !pdev->instance->renderer->info.has_render)
-      return false;
-   const VkPhysicalDeviceExternalSemaphoreInfo info = {
-      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_SEMAPHORE_INFO,
-      .handleType = VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT,
-   };
-   VkExternalSemaphoreProperties props = { .sType = VK_STRUCTURE_TYPE_EXTERNAL_SEMAPHORE_PROPERTIES };
-   VkResult result;
-   PVK_CALL_CHAIN_VOID(pvk_pdev_ring(pdev), result, &props, VkExternalSemaphoreProperties,
-                       vkGetPhysicalDeviceExternalSemaphoreProperties, pvk_physical_device_to_handle(pdev), &info,
-                       &props);
-   return result == VK_SUCCESS && (props.externalSemaphoreFeatures & VK_EXTERNAL_SEMAPHORE_FEATURE_IMPORTABLE_BIT);
-}
-
 /*
  * The handle type the renderer's driver shares memory with: dma-buf when it can both export and
  * import buffer memory as dma-bufs (what Mesa's Venus requires too), else 0. A driver that exports
@@ -186,11 +169,14 @@ pvk_physical_device_init_extensions(struct pvk_physical_device *pdev)
       const int32_t index = pvk_ext(pvk_passthrough_extensions[i]);
       pdev->supported_extensions[index] = pdev->renderer_extensions[index];
    }
-   /* Presenting (pvk's WSI) waits on the renderer through imported sync files; without that,
-    * synchronization2 submissions cannot carry the present semaphores, so it is not offered. */
+   /* VK_KHR_synchronization2 needs nothing beyond the renderer's. Mesa's Venus also asks that
+    * the renderer's driver import SYNC_FD semaphores (vn_physical_device.c), because its WSI
+    * imports sync files into renderer semaphores; pvk's WSI does not (it signals acquire
+    * semaphores with an empty submission, pvk_wsi.c, and waits for imported sync files on the
+    * CPU, pvk_sync_fd.c), and vkQueueSubmit2 takes the same path as vkQueueSubmit
+    * (pvk_queue.c). */
    const int32_t sync2 = pvk_ext("VK_KHR_synchronization2");
-   pdev->supported_extensions[sync2] =
-      pdev->renderer_extensions[sync2] && pvk_physical_device_semaphore_sync_fd_importable(pdev);
+   pdev->supported_extensions[sync2] = pdev->renderer_extensions[sync2];
 
    uint32_t count = 0;
    for (uint32_t i = 0; i < PVK_DEVICE_EXTENSION_COUNT; i++)
@@ -388,6 +374,25 @@ pvk_make_uuid(uint8_t uuid[VK_UUID_SIZE], const char *salt, const void *data, si
    memcpy(uuid + 8, &h2, 8);
 }
 
+/*
+ * MESA_VK_VERSION_OVERRIDE ("MAJOR.MINOR" or "MAJOR.MINOR.PATCH"), the variable Mesa's drivers
+ * read (vk_get_version_override(), src/vulkan/runtime/vk_instance.c): pvk honours it downwards
+ * only, since a version above what pvk implements would be a lie. It lets a 1.3 pvk be compared
+ * with a 1.2 peer line by line (tests/icd/vulkaninfo_diff.sh). Returns @version, or the lower
+ * override (patch 0 when none is given); a malformed value is ignored.
+ */
+static uint32_t
+pvk_version_override(uint32_t version)
+{
+   const char *env = getenv("MESA_VK_VERSION_OVERRIDE");
+   unsigned major, minor, patch = 0;
+   if (!env || sscanf(env, "%u.%u.%u", &major, &minor, &patch) < 2 || major > 1 || minor > 1023 ||
+       patch > 4095)
+      return version;
+   const uint32_t wanted = VK_MAKE_API_VERSION(0, major, minor, patch);
+   return wanted < version ? wanted : version;
+}
+
 static void
 pvk_physical_device_adjust_properties(struct pvk_physical_device *pdev)
 {
@@ -401,7 +406,7 @@ pvk_physical_device_adjust_properties(struct pvk_physical_device *pdev)
       version = version - VK_API_VERSION_PATCH(version) + VK_API_VERSION_PATCH(props->apiVersion);
    if (!PVK_HAS_EXT(pdev, "VK_KHR_synchronization2"))
       version = PVK_MIN(version, VK_API_VERSION_1_2);
-   props->apiVersion = version;
+   props->apiVersion = pvk_version_override(version);
    props->driverVersion = VK_MAKE_VERSION(PVK_VERSION_MAJOR, PVK_VERSION_MINOR, PVK_VERSION_PATCH);
 
    /* "Virtio-GPU Venus (<host device>)": the device is the host's, reached through Venus */
@@ -882,11 +887,44 @@ pvk_GetPhysicalDeviceMemoryProperties(VkPhysicalDevice physicalDevice, VkPhysica
    *pProps = pvk_physical_device_from_handle(physicalDevice)->memory_properties;
 }
 
+/*
+ * vkGetPhysicalDeviceMemoryProperties2: the cached properties; with VK_EXT_memory_budget's struct
+ * chained (spec "Memory Budget"), its heapBudget and heapUsage (bytes per heap, zero past
+ * memoryHeapCount) are asked of the renderer on every call, since they change as memory is used.
+ * A call the renderer cannot answer (ring lost) reports every heap's size as its budget and no
+ * usage, values that are never above what exists.
+ */
 VKAPI_ATTR void VKAPI_CALL
 pvk_GetPhysicalDeviceMemoryProperties2(VkPhysicalDevice physicalDevice, VkPhysicalDeviceMemoryProperties2 *pProps)
 {
-   /* VK_EXT_memory_budget is not offered: nothing to chain */
-   pProps->memoryProperties = pvk_physical_device_from_handle(physicalDevice)->memory_properties;
+   struct pvk_physical_device *pdev = pvk_physical_device_from_handle(physicalDevice);
+   pProps->memoryProperties = pdev->memory_properties;
+
+   VkPhysicalDeviceMemoryBudgetPropertiesEXT *budget = NULL;
+   for (VkBaseOutStructure *s = pProps->pNext; s; s = s->pNext) {
+      if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_BUDGET_PROPERTIES_EXT)
+         budget = (VkPhysicalDeviceMemoryBudgetPropertiesEXT *)s;
+   }
+   if (!budget || !PVK_HAS_EXT(pdev, "VK_EXT_memory_budget"))
+      return;
+
+   VkPhysicalDeviceMemoryBudgetPropertiesEXT fresh = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_BUDGET_PROPERTIES_EXT,
+   };
+   VkPhysicalDeviceMemoryProperties2 props2 = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_PROPERTIES_2,
+      .pNext = &fresh,
+   };
+   VkResult result;
+   PVK_CALL_CHAIN_VOID(pvk_pdev_ring(pdev), result, &props2, VkPhysicalDeviceMemoryProperties2,
+                       vkGetPhysicalDeviceMemoryProperties2, physicalDevice, &props2);
+   const uint32_t heaps = pdev->memory_properties.memoryHeapCount;
+   for (uint32_t i = 0; i < VK_MAX_MEMORY_HEAPS; i++) {
+      const bool ok = result == VK_SUCCESS && i < heaps;
+      budget->heapBudget[i] = ok ? fresh.heapBudget[i]
+                                 : i < heaps ? pdev->memory_properties.memoryHeaps[i].size : 0;
+      budget->heapUsage[i] = ok ? fresh.heapUsage[i] : 0;
+   }
 }
 
 /* vkEnumerateDeviceExtensionProperties (spec "Extensions"): the cached list; VK_INCOMPLETE when short. */

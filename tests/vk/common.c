@@ -249,7 +249,7 @@ static void create_instance(struct vkt *t, const char *const *wanted, uint32_t w
 		.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
 		.pApplicationName = t->name,
 		.pEngineName = "pvgpu tests/vk",
-		.apiVersion = VK_API_VERSION_1_2,
+		.apiVersion = VK_API_VERSION_1_3, /* the most any program uses; each checks the device's */
 	};
 	VkInstanceCreateInfo info = {
 		.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
@@ -718,10 +718,13 @@ VkRenderPass vkt_color_render_pass(struct vkt *t, VkFormat format)
 	return render_pass;
 }
 
-VkPipeline vkt_graphics_pipeline(struct vkt *t, VkRenderPass render_pass, VkPipelineLayout layout,
-				 VkShaderModule vs, VkShaderModule fs,
-				 const VkPipelineVertexInputStateCreateInfo *vertex_input, uint32_t width,
-				 uint32_t height)
+/* Both pipeline kinds: a render pass, or dynamic rendering (rendering != NULL, chained) with dynamic
+ * viewport and scissor (width and height then unused). */
+static VkPipeline graphics_pipeline(struct vkt *t, VkRenderPass render_pass,
+				    const VkPipelineRenderingCreateInfo *rendering, VkPipelineLayout layout,
+				    VkShaderModule vs, VkShaderModule fs,
+				    const VkPipelineVertexInputStateCreateInfo *vertex_input, uint32_t width,
+				    uint32_t height)
 {
 	VkPipelineShaderStageCreateInfo stages[2] = {
 		{ .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, .stage = VK_SHADER_STAGE_VERTEX_BIT,
@@ -765,8 +768,16 @@ VkPipeline vkt_graphics_pipeline(struct vkt *t, VkRenderPass render_pass, VkPipe
 		.attachmentCount = 1,
 		.pAttachments = &blend_attachment,
 	};
+	static const VkDynamicState dynamic_states[] = { VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR };
+	VkPipelineDynamicStateCreateInfo dynamic = {
+		.sType = VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO,
+		.dynamicStateCount = 2,
+		.pDynamicStates = dynamic_states,
+	};
 	VkGraphicsPipelineCreateInfo info = {
 		.sType = VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO,
+		.pNext = rendering,
+		.pDynamicState = rendering ? &dynamic : NULL,
 		.stageCount = 2,
 		.pStages = stages,
 		.pVertexInputState = vertex_input ? vertex_input : &no_vertex_input,
@@ -783,6 +794,26 @@ VkPipeline vkt_graphics_pipeline(struct vkt *t, VkRenderPass render_pass, VkPipe
 
 	VKT_CHECK(t, vkCreateGraphicsPipelines(t->device, VK_NULL_HANDLE, 1, &info, NULL, &pipeline));
 	return pipeline;
+}
+
+VkPipeline vkt_graphics_pipeline(struct vkt *t, VkRenderPass render_pass, VkPipelineLayout layout,
+				 VkShaderModule vs, VkShaderModule fs,
+				 const VkPipelineVertexInputStateCreateInfo *vertex_input, uint32_t width,
+				 uint32_t height)
+{
+	return graphics_pipeline(t, render_pass, NULL, layout, vs, fs, vertex_input, width, height);
+}
+
+VkPipeline vkt_graphics_pipeline_rendering(struct vkt *t, VkFormat color_format, VkPipelineLayout layout,
+					   VkShaderModule vs, VkShaderModule fs)
+{
+	const VkPipelineRenderingCreateInfo rendering = {
+		.sType = VK_STRUCTURE_TYPE_PIPELINE_RENDERING_CREATE_INFO,
+		.colorAttachmentCount = 1,
+		.pColorAttachmentFormats = &color_format,
+	};
+
+	return graphics_pipeline(t, VK_NULL_HANDLE, &rendering, layout, vs, fs, NULL, 1, 1);
 }
 
 VkFramebuffer vkt_framebuffer(struct vkt *t, VkRenderPass render_pass, const struct vkt_image *img)

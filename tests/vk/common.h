@@ -6,7 +6,7 @@
  * single result line each program prints.
  *
  * Every program runs on whatever ICD the Vulkan loader selects (VK_DRIVER_FILES / VK_ICD_FILENAMES),
- * needs at most Vulkan 1.2 and no window system (vk_swapchain uses X11 when DISPLAY is set). A failing
+ * needs at most Vulkan 1.2 (vk_rendering13: 1.3, else it skips) and no window system (vk_swapchain uses X11 when DISPLAY is set). A failing
  * Vulkan call ends the program with "FAIL <test>: <call> returned <VkResult> (<file>:<line>)" and exit
  * status 1; a wait never blocks for longer than VKT_WAIT_TIMEOUT_NS, and a watchdog (VKT_WATCHDOG_S
  * seconds, PVGPU_VK_WATCHDOG_S in the environment overrides it) ends a program that hangs inside a
@@ -151,6 +151,10 @@ VkPipeline vkt_graphics_pipeline(struct vkt *t, VkRenderPass render_pass, VkPipe
 				 VkShaderModule vs, VkShaderModule fs,
 				 const VkPipelineVertexInputStateCreateInfo *vertex_input, uint32_t width,
 				 uint32_t height);
+/* The same for dynamic rendering (Vulkan 1.3, spec "Render Pass", vkCmdBeginRendering): one colour
+ * attachment of color_format, viewport and scissor dynamic (vkCmdSetViewport/vkCmdSetScissor). */
+VkPipeline vkt_graphics_pipeline_rendering(struct vkt *t, VkFormat color_format, VkPipelineLayout layout,
+					   VkShaderModule vs, VkShaderModule fs);
 VkFramebuffer vkt_framebuffer(struct vkt *t, VkRenderPass render_pass, const struct vkt_image *img);
 
 /* An offscreen colour target of width x height texels of a 4-byte format: the image (colour attachment,
