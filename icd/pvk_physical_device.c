@@ -75,6 +75,8 @@ static const char *const pvk_native_extensions[] = {
    "VK_EXT_tooling_info",        /* pvk is not a tool and loads none */
    "VK_KHR_swapchain",           /* pvk's WSI (pvk_wsi.c): presents by a CPU copy */
    "VK_KHR_map_memory2",         /* pvk_MapMemory2/pvk_UnmapMemory2: maps are the guest's */
+   "VK_KHR_swapchain_mutable_format", /* pvk_wsi.c: MUTABLE_FORMAT images with the format list */
+   "VK_KHR_incremental_present", /* regions are a hint (spec): pvk copies the whole image */
 };
 
 static int32_t

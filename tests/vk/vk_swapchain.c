@@ -13,6 +13,9 @@
  * On X11 last, the window is resized: within RESIZE_FRAMES presents, vkAcquireNextImageKHR or
  * vkQueuePresentKHR must report VK_SUBOPTIMAL_KHR or VK_ERROR_OUT_OF_DATE_KHR (the swapchain no
  * longer matches the surface: spec "Window System Integration").
+ * Where the device offers them, the swapchain is created MUTABLE_FORMAT with a format list and every
+ * image gets a view in the other encoding of its format (VK_KHR_swapchain_mutable_format), and each
+ * present carries VkPresentRegionsKHR (VK_KHR_incremental_present); the checks above are the same.
  * Exits 77 (skip) when the driver offers no swapchain (Mesa's Venus over lavapipe) or neither surface
  * kind is available; PVGPU_VK_WSI=headless|xcb forces one.
  */
@@ -51,6 +54,17 @@ static const float palette[][4] = {
 static bool format_is_bgra(VkFormat format)
 {
 	return format == VK_FORMAT_B8G8R8A8_UNORM || format == VK_FORMAT_B8G8R8A8_SRGB;
+}
+
+/* The format of the same texel layout with the other encoding (UNORM <-> SRGB). */
+static VkFormat twin_format(VkFormat format)
+{
+	switch (format) {
+	case VK_FORMAT_B8G8R8A8_UNORM: return VK_FORMAT_B8G8R8A8_SRGB;
+	case VK_FORMAT_B8G8R8A8_SRGB: return VK_FORMAT_B8G8R8A8_UNORM;
+	case VK_FORMAT_R8G8B8A8_UNORM: return VK_FORMAT_R8G8B8A8_SRGB;
+	default: return VK_FORMAT_R8G8B8A8_UNORM;
+	}
 }
 
 static void expected_bytes(VkFormat format, const float color[4], uint8_t out[4])
@@ -298,8 +312,17 @@ int main(void)
 		VKT_CHECK(&t, create(t.instance, &info, NULL, &surface));
 	}
 
-	const char *device_exts[1] = { VK_KHR_SWAPCHAIN_EXTENSION_NAME };
-	struct vkt_device_options opts = { .extensions = device_exts, .extension_count = 1 };
+	/* Where offered: a mutable-format swapchain (views in the UNORM/SRGB twin of its format) and
+	 * presents carrying VkPresentRegionsKHR (the whole image as its one damaged rectangle). */
+	const bool mutable_format = vkt_device_has_extension(&t, VK_KHR_SWAPCHAIN_MUTABLE_FORMAT_EXTENSION_NAME);
+	const bool incremental = vkt_device_has_extension(&t, VK_KHR_INCREMENTAL_PRESENT_EXTENSION_NAME);
+	const char *device_exts[3] = { VK_KHR_SWAPCHAIN_EXTENSION_NAME };
+	uint32_t device_ext_count = 1;
+	if (mutable_format)
+		device_exts[device_ext_count++] = VK_KHR_SWAPCHAIN_MUTABLE_FORMAT_EXTENSION_NAME;
+	if (incremental)
+		device_exts[device_ext_count++] = VK_KHR_INCREMENTAL_PRESENT_EXTENSION_NAME;
+	struct vkt_device_options opts = { .extensions = device_exts, .extension_count = device_ext_count };
 	vkt_init_device(&t, &opts);
 	VkBool32 supported = VK_FALSE;
 	VKT_CHECK(&t, vkGetPhysicalDeviceSurfaceSupportKHR(t.physical_device, t.queue_family, surface, &supported));
@@ -356,6 +379,21 @@ int main(void)
 		.presentMode = VK_PRESENT_MODE_FIFO_KHR, /* the one mode every implementation supports */
 		.clipped = VK_TRUE,
 	};
+	const VkFormat view_formats[2] = { chosen.format, twin_format(chosen.format) };
+	const VkImageFormatListCreateInfo format_list = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_FORMAT_LIST_CREATE_INFO,
+		.viewFormatCount = 2,
+		.pViewFormats = view_formats,
+	};
+	/* a view needs a usage views have: sampled, else colour attachment (either works in SRGB) */
+	const VkImageUsageFlags view_usage = (caps.supportedUsageFlags & VK_IMAGE_USAGE_SAMPLED_BIT) ?
+						     VK_IMAGE_USAGE_SAMPLED_BIT :
+						     VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT;
+	if (mutable_format) {
+		swapchain_info.flags |= VK_SWAPCHAIN_CREATE_MUTABLE_FORMAT_BIT_KHR;
+		swapchain_info.pNext = &format_list;
+		swapchain_info.imageUsage |= view_usage;
+	}
 	VkSwapchainKHR swapchain;
 	VKT_CHECK(&t, vkCreateSwapchainKHR(t.device, &swapchain_info, NULL, &swapchain));
 	VkImage images[16];
@@ -363,6 +401,33 @@ int main(void)
 	result = vkGetSwapchainImagesKHR(t.device, swapchain, &swapchain_images, images);
 	if (result != VK_SUCCESS && result != VK_INCOMPLETE)
 		vkt_die_result(&t, "vkGetSwapchainImagesKHR", result, __FILE__, __LINE__);
+	/* a view in the twin format of every image: only a MUTABLE_FORMAT image allows it */
+	uint32_t twin_views = 0;
+	for (uint32_t i = 0; mutable_format && i < swapchain_images && i < 16; i++) {
+		const VkImageViewUsageCreateInfo usage = {
+			.sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_USAGE_CREATE_INFO,
+			.usage = view_usage,
+		};
+		const VkImageViewCreateInfo view_info = {
+			.sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO,
+			.pNext = &usage,
+			.image = images[i],
+			.viewType = VK_IMAGE_VIEW_TYPE_2D,
+			.format = view_formats[1],
+			.subresourceRange = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1 },
+		};
+		VkImageView view;
+		VKT_CHECK(&t, vkCreateImageView(t.device, &view_info, NULL, &view));
+		vkDestroyImageView(t.device, view, NULL);
+		twin_views++;
+	}
+	const VkRectLayerKHR damage = { { 0, 0 }, extent, 0 };
+	const VkPresentRegionKHR region = { 1, &damage };
+	const VkPresentRegionsKHR regions = {
+		.sType = VK_STRUCTURE_TYPE_PRESENT_REGIONS_KHR,
+		.swapchainCount = 1,
+		.pRegions = &region,
+	};
 
 	struct vkt_buffer readback;
 	vkt_buffer_create(&t, &readback, (VkDeviceSize)extent.width * extent.height * 4,
@@ -431,6 +496,7 @@ int main(void)
 
 		VkPresentInfoKHR present = {
 			.sType = VK_STRUCTURE_TYPE_PRESENT_INFO_KHR,
+			.pNext = incremental ? &regions : NULL,
 			.swapchainCount = 1,
 			.pSwapchains = &swapchain,
 			.pImageIndices = &index,
@@ -468,9 +534,15 @@ int main(void)
 	char resized[96] = "";
 	if (on_screen)
 		snprintf(resized, sizeof(resized), "; after a resize %s", vkt_result_name(resize_result));
+	char extras[128] = "";
+	if (mutable_format || incremental)
+		snprintf(extras, sizeof(extras), ";%s%s%s", mutable_format ? " mutable format, views in its twin" : "",
+			 mutable_format && incremental ? "," : "", incremental ? " presents with VkPresentRegionsKHR" : "");
+	if (mutable_format && twin_views < swapchain_images)
+		return vkt_fail(&t, "%u twin-format views of %u images", twin_views, swapchain_images);
 	return vkt_pass(&t, "%u frames cleared, read back and presented (FIFO, %u images, %u used, %s, format %d)%s; "
-			"%u held without presenting before VK_NOT_READY%s",
+			"%u held without presenting before VK_NOT_READY%s%s",
 			FRAMES, swapchain_images, (unsigned)__builtin_popcount(used_mask),
 			on_screen ? "xcb window" : "headless surface", chosen.format,
-			on_screen ? "; the window shows the last frame" : "", held, resized);
+			on_screen ? "; the window shows the last frame" : "", held, resized, extras);
 }
