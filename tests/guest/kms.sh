@@ -242,6 +242,13 @@ if command -v weston >/dev/null; then
 	else
 		bad "weston --backend=drm did not start"; indent </tmp/weston.log | tail -n 20
 	fi
+	# weston itself, not only its watchdog: the console comes back when the last master closes
+	pkill -TERM -x weston 2>/dev/null
+	for _ in $(seq 100); do pgrep -x weston >/dev/null || break; sleep 0.1; done
+	if pgrep -x weston >/dev/null; then
+		echo "# weston did not stop on SIGTERM within 10 s: killed"
+		pkill -KILL -x weston 2>/dev/null
+	fi
 	kill $wpid 2>/dev/null
 	wait $wpid 2>/dev/null
 	grep -m1 -E 'DRM: head|Output .* enabled|using /dev/dri' /tmp/weston.log | sed 's/^\[[^]]*\] */# weston: /'
@@ -252,10 +259,16 @@ fi
 # ---- the console again ----------------------------------------------------------------------------
 printf '\033[2J\033[Hthe console is back after the display clients\n' >/dev/tty1 2>/dev/null
 sleep 2
-if screendump console-after && [ "$(colours "$out/console-after.png")" -ge 2 ]; then
-	ok "the console is back on the display after the clients exit (console-after.png)"
+# fbcon draws text in its 16-colour palette: a desktop left on the display has hundreds
+if screendump console-after; then
+	n=$(colours "$out/console-after.png")
+	if [ "$n" -ge 2 ] && [ "$n" -le 16 ]; then
+		ok "the console is back on the display after the clients exit (console-after.png, $n colours)"
+	else
+		bad "the console did not come back (console-after.png has $n colours; a text console has 2 to 16)"
+	fi
 else
-	bad "the console did not come back"
+	bad "no screendump of the console after the clients"
 fi
 
 # ---- the panic screen (drm_panic) -----------------------------------------------------------------
