@@ -173,6 +173,11 @@ fi
 # the card node (DRM master: a legacy mode set and page flips of GBM buffers). Two screendumps a second apart: the cube is
 # drawn (many colours: shading) and it moves (the pictures differ).
 # differing PIXELS between two pictures (ImageMagick compare; a fuzz of 2 % ignores dithering)
+# lit pixels (brighter than mid-grey) in the centre 40 % x 20 % of an image
+centre_lit() {
+	convert "$1" -gravity center -crop 40%x20%+0+0 +repage -colorspace gray -threshold 50% \
+		-format '%[fx:round(mean*w*h)]' info: 2>/dev/null
+}
 pixels_differ() { compare -metric AE -fuzz 2% "$1" "$2" null: 2>&1 | awk '{ printf "%d", $1 }'; }
 if [ "$gpu" = gl ]; then
 	"${wd[@]}" --timeout 120 --name "eglinfo" -- env EGL_PLATFORM=surfaceless eglinfo -B >/tmp/eglinfo.log 2>&1
@@ -260,8 +265,15 @@ fi
 printf '\033[2J\033[Hthe console is back after the display clients\n' >/dev/tty1 2>/dev/null
 sleep 2
 # fbcon draws text in its 16-colour palette: a desktop left on the display has hundreds
-if screendump console-after; then
+# fbcon takes the display back when the last master closes, by a worker: up to five looks, 2 s apart
+n=0
+for _ in 1 2 3 4 5; do
+	screendump console-after || break
 	n=$(colours "$out/console-after.png")
+	[ "$n" -ge 2 ] && [ "$n" -le 16 ] && break
+	sleep 2
+done
+if [ -f "$out/console-after.png" ]; then
 	if [ "$n" -ge 2 ] && [ "$n" -le 16 ]; then
 		ok "the console is back on the display after the clients exit (console-after.png, $n colours)"
 	else
@@ -292,12 +304,13 @@ else
 		echo 1 >"$trigger"
 		sleep 2
 		if screendump panic; then
-			diff=$(compare -metric AE "$out/console-after.png" "$out/panic.png" null: 2>&1 | cut -d' ' -f1)
-			n=$(colours "$out/panic.png")
-			if [ "${diff%.*}" -ge 10000 ] 2>/dev/null && [ "$n" -ge 2 ]; then
-				ok "drm_panic draws the panic screen on the console's plane (panic.png, ${diff%.*} pixels differ from the console, $n colours)"
+			# drm_panic's "user" screen clears the display and centres its message ("KERNEL PANIC!
+			# Please reboot your computer."); the console's text is at the top left, its centre dark
+			lit=$(centre_lit "$out/panic.png") before=$(centre_lit "$out/console-after.png")
+			if [ "${lit:-0}" -ge 300 ] && [ "${before:-1}" -lt 50 ]; then
+				ok "drm_panic draws the panic screen on the console's plane (panic.png: $lit lit pixels in the centre, the console had ${before})"
 			else
-				bad "the panic screen is not on the display (panic.png: ${diff:-?} pixels differ from the console, $n colours)"
+				bad "the panic screen is not on the display (panic.png: ${lit:-?} lit pixels in the centre, the console had ${before:-?}; 300 wanted)"
 			fi
 		else
 			bad "no screendump of the panic screen"
