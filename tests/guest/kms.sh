@@ -173,12 +173,12 @@ fi
 # the card node (DRM master: a legacy mode set and page flips of GBM buffers). Two screendumps a second apart: the cube is
 # drawn (many colours: shading) and it moves (the pictures differ).
 # differing PIXELS between two pictures (ImageMagick compare; a fuzz of 2 % ignores dithering)
+pixels_differ() { compare -metric AE -fuzz 2% "$1" "$2" null: 2>&1 | awk '{ printf "%d", $1 }'; }
 # lit pixels (brighter than mid-grey) in the centre 40 % x 20 % of an image
 centre_lit() {
 	convert "$1" -gravity center -crop 40%x20%+0+0 +repage -colorspace gray -threshold 50% \
 		-format '%[fx:round(mean*w*h)]' info: 2>/dev/null
 }
-pixels_differ() { compare -metric AE -fuzz 2% "$1" "$2" null: 2>&1 | awk '{ printf "%d", $1 }'; }
 if [ "$gpu" = gl ]; then
 	"${wd[@]}" --timeout 120 --name "eglinfo" -- env EGL_PLATFORM=surfaceless eglinfo -B >/tmp/eglinfo.log 2>&1
 	glr=$(grep -m1 -iE 'OpenGL( core profile)? renderer' /tmp/eglinfo.log | sed 's/^[^:]*: //')

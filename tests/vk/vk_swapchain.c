@@ -401,9 +401,9 @@ int main(void)
 	result = vkGetSwapchainImagesKHR(t.device, swapchain, &swapchain_images, images);
 	if (result != VK_SUCCESS && result != VK_INCOMPLETE)
 		vkt_die_result(&t, "vkGetSwapchainImagesKHR", result, __FILE__, __LINE__);
-	/* a view in the twin format of every image: only a MUTABLE_FORMAT image allows it */
-	uint32_t twin_views = 0;
-	for (uint32_t i = 0; mutable_format && i < swapchain_images && i < 16; i++) {
+	/* a view in the twin format of every image: only a MUTABLE_FORMAT image allows it (VKT_CHECK
+	 * fails the program on a refusal) */
+	for (uint32_t i = 0; mutable_format && i < swapchain_images; i++) {
 		const VkImageViewUsageCreateInfo usage = {
 			.sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_USAGE_CREATE_INFO,
 			.usage = view_usage,
@@ -419,7 +419,6 @@ int main(void)
 		VkImageView view;
 		VKT_CHECK(&t, vkCreateImageView(t.device, &view_info, NULL, &view));
 		vkDestroyImageView(t.device, view, NULL);
-		twin_views++;
 	}
 	const VkRectLayerKHR damage = { { 0, 0 }, extent, 0 };
 	const VkPresentRegionKHR region = { 1, &damage };
@@ -538,8 +537,6 @@ int main(void)
 	if (mutable_format || incremental)
 		snprintf(extras, sizeof(extras), ";%s%s%s", mutable_format ? " mutable format, views in its twin" : "",
 			 mutable_format && incremental ? "," : "", incremental ? " presents with VkPresentRegionsKHR" : "");
-	if (mutable_format && twin_views < swapchain_images)
-		return vkt_fail(&t, "%u twin-format views of %u images", twin_views, swapchain_images);
 	return vkt_pass(&t, "%u frames cleared, read back and presented (FIFO, %u images, %u used, %s, format %d)%s; "
 			"%u held without presenting before VK_NOT_READY%s%s",
 			FRAMES, swapchain_images, (unsigned)__builtin_popcount(used_mask),
